@@ -1,0 +1,47 @@
+# cakg: `make run` builds the graph of the bundled article; `make test` runs the whole suite.
+# Both work on a fresh Debian machine with Python 3.11: they create .venv and install into it.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: run test install install-test system-deps lint typecheck bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A regular (non-editable) install: tests and mypy then see exactly what a user gets.
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+
+run: install
+	$(BIN)/cakg build -o $(OUT) --all-outputs
+
+# System packages the tests need (Java for HermiT, Chromium for the browser tests,
+# Virtuoso for the remote-store parity tests); installed when missing.
+system-deps:
+	bash scripts/ensure-system-packages.sh
+
+lint: install-test
+	$(BIN)/ruff check src graph ontology queries viz tests benchmarks
+	$(BIN)/ruff format --check src graph ontology queries viz tests benchmarks
+
+typecheck: install-test
+	cd /tmp && $(CURDIR)/$(BIN)/mypy --strict -p cakg
+
+test: install-test system-deps
+	$(BIN)/ruff check src graph ontology queries viz tests benchmarks
+	cd /tmp && $(CURDIR)/$(BIN)/mypy --strict -p cakg
+	$(BIN)/pytest -q
+
+bench: install-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(OUT) build dist *.egg-info src/*.egg-info

@@ -1,0 +1,1 @@
+"""Building the knowledge graph: reading articles, extracting, storing, validating, reasoning."""

@@ -1,0 +1,373 @@
+"""One small store interface (add a named graph, query, serialize) over interchangeable engines.
+
+The embedded Oxigraph store is the default; rdflib's own engine is the reference
+implementation (and the baseline in benchmarks); a remote SPARQL 1.1 endpoint
+implements the same interface in :mod:`cakg.graph.remote`. Every named query runs
+unchanged on all of them, because parameters are bound the same way everywhere:
+as a trailing ``VALUES`` clause built from typed RDF terms (SPARQL 1.1 §18.2.4.3:
+the clause is joined with the WHERE pattern before grouping and projection).
+
+>>> from rdflib import Graph, URIRef, Literal
+>>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+>>> s = OxigraphStore(); s.add_graph(URIRef("urn:g"), g)
+>>> [str(r["o"]) for r in s.query("SELECT ?o WHERE { ?s ?p ?o }", {"s": URIRef("urn:a")}).rows]
+['x']
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RLiteral
+from rdflib.query import Result
+from rdflib.term import Node
+
+from cakg.graph.namespaces import XSD, bind_prefixes
+from cakg.errors import InputError
+
+QueryKind = Literal["SELECT", "ASK", "CONSTRUCT"]
+
+__all__ = [
+    "OxigraphStore",
+    "QueryResult",
+    "QuerySyntaxError",
+    "RdflibStore",
+    "Store",
+    "open_store",
+    "query_kind",
+    "with_values",
+]
+
+
+class QuerySyntaxError(InputError):
+    """A SPARQL query that does not parse; carries the line and column where known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        self.column = column
+        where = f"line {line}, column {column}: " if line is not None else ""
+        super().__init__(f"SPARQL syntax error: {where}{message}")
+        self.line = line
+
+
+@dataclass
+class QueryResult:
+    """The engine-independent result of a query: rows of rdflib terms, a boolean, or a graph."""
+
+    kind: QueryKind
+    vars: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def to_rdflib(self) -> Result:
+        """The same result as an rdflib Result, to reuse rdflib's W3C result serializers."""
+        if self.kind == "ASK":
+            r = Result("ASK")
+            r.askAnswer = bool(self.boolean)
+            return r
+        if self.kind == "CONSTRUCT":
+            r = Result("CONSTRUCT")
+            r.graph = self.graph if self.graph is not None else Graph()
+            return r
+        r = Result("SELECT")
+        from rdflib.term import Variable
+
+        r.vars = [Variable(v) for v in self.vars]
+        r.bindings = [{Variable(k): v for k, v in row.items()} for row in self.rows]
+        return r
+
+    def serialize(self, fmt: str) -> bytes:
+        """Serialize as SPARQL results (json, xml, csv, tsv) or, for graphs, an RDF format."""
+        if self.kind == "CONSTRUCT":
+            g = self.graph if self.graph is not None else Graph()
+            bind_prefixes(g)
+            rdf_fmt = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt11", "rdfxml": "xml"}
+            return g.serialize(format=rdf_fmt.get(fmt, fmt), encoding="utf-8")
+        out = self.to_rdflib().serialize(format=fmt, encoding="utf-8")
+        return out if isinstance(out, bytes) else b""
+
+    def to_dataframe(self) -> Any:
+        """Rows as a pandas DataFrame of Python values (needs the optional ``pandas`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise InputError("pandas is not installed: pip install 'cakg[pandas]'") from exc
+        data = [{v: _python_value(row.get(v)) for v in self.vars} for row in self.rows]
+        return pd.DataFrame(data, columns=self.vars)
+
+
+def _python_value(term: Node | None) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, RLiteral):
+        return term.toPython()
+    return str(term)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What every engine offers: add a named graph, query (with bound parameters), serialize."""
+
+    def add_graph(self, name: URIRef, graph: Graph) -> None: ...
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult: ...
+
+    def serialize(self, fmt: str = "nquads") -> bytes: ...
+
+    def graph_names(self) -> list[URIRef]: ...
+
+
+_KIND_RE = re.compile(
+    r"^\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
+def _strip_comments(sparql: str) -> str:
+    # Comments start with '#' outside IRIs and strings (SPARQL 1.1 §19.4); for
+    # classifying the query form, removing whole comment lines is enough.
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+
+
+def query_kind(sparql: str) -> QueryKind:
+    """The result form of a query: SELECT, ASK, or CONSTRUCT (CONSTRUCT and DESCRIBE give graphs)."""
+    m = _KIND_RE.match(_strip_comments(sparql))
+    if not m:
+        return "SELECT"
+    word = m.group(1).upper()
+    if word in ("CONSTRUCT", "DESCRIBE"):
+        return "CONSTRUCT"
+    return "ASK" if word == "ASK" else "SELECT"
+
+
+def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """Append a trailing VALUES clause binding parameters to typed RDF terms.
+
+    The terms are serialized by rdflib (``Node.n3()``), which escapes literals and
+    checks IRIs, so a parameter can never change the query's structure.
+
+    >>> with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("urn:a")})
+    'SELECT ?x WHERE { ?x ?p ?o }\\nVALUES (?x) { (<urn:a>) }'
+    """
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise InputError(f"invalid parameter name: {name!r}")
+    terms = []
+    for name in names:
+        term = bindings[name]
+        if isinstance(term, URIRef) and re.search(r'[\s<>"{}|\\^`]', str(term)):
+            raise InputError(f"invalid IRI for parameter {name}: {str(term)!r}")
+        if not isinstance(term, URIRef | RLiteral):
+            raise InputError(f"parameter {name} must be an IRI or a literal")
+        terms.append(term.n3())
+    head = " ".join(f"?{n}" for n in names)
+    return f"{sparql.rstrip()}\nVALUES ({head}) {{ ({' '.join(terms)}) }}"
+
+
+# --- term conversion between pyoxigraph and rdflib ------------------------------------------
+
+
+def _to_rdflib(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return RLiteral(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == str(XSD.string):
+            return RLiteral(term.value)
+        return RLiteral(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _to_ox(term: Node) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+_OX_SYNTAX = re.compile(r"(?:line|at)\s+(\d+)\D+(?:column\s+)?(\d+)", re.IGNORECASE)
+
+
+def _syntax_error(exc: Exception) -> QuerySyntaxError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    m = _OX_SYNTAX.search(str(exc))
+    if m:
+        return QuerySyntaxError(text, line=int(m.group(1)), column=int(m.group(2)))
+    return QuerySyntaxError(text)
+
+
+class OxigraphStore:
+    """The embedded, fast store (pyoxigraph), in memory or on disk; queries see the union of graphs."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+
+    def add_graph(self, name: URIRef, graph: Graph) -> None:
+        data = graph.serialize(format="nt11", encoding="utf-8")
+        self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+
+    def load_dataset(self, data: bytes, fmt: str = "trig") -> None:
+        """Load a serialized dataset (TriG or N-Quads), keeping its named graphs."""
+        ox_fmt = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS}
+        self._store.load(data, format=ox_fmt[fmt])
+
+    def load_graph_file(self, data: bytes, fmt: ox.RdfFormat, name: URIRef | None) -> None:
+        target = ox.NamedNode(str(name)) if name is not None else ox.DefaultGraph()
+        self._store.load(data, format=fmt, to_graph=target)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        text = with_values(sparql, bindings)
+        try:
+            res = self._store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from None
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows: list[dict[str, Node]] = []
+            for sol in res:
+                row: dict[str, Node] = {}
+                for n in names:
+                    value = sol[n]
+                    if value is not None:
+                        row[n] = _to_rdflib(value)
+                rows.append(row)
+            return QueryResult("SELECT", vars=names, rows=rows)
+        g = Graph()
+        bind_prefixes(g)
+        for t in res:
+            g.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+        return QueryResult("CONSTRUCT", graph=g)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from None
+
+    def serialize(self, fmt: str = "nquads") -> bytes:
+        ox_fmt = {"nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+        out = self._store.dump(format=ox_fmt[fmt])
+        return out if isinstance(out, bytes) else b""
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph(self, name: URIRef) -> Graph:
+        """One named graph as an rdflib Graph."""
+        g = Graph()
+        bind_prefixes(g)
+        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+        return g
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+class RdflibStore:
+    """rdflib's own SPARQL engine over a Dataset: the reference implementation and the baseline."""
+
+    def __init__(self) -> None:
+        self.dataset = Dataset(default_union=True)
+        bind_prefixes(self.dataset)
+
+    def add_graph(self, name: URIRef, graph: Graph) -> None:
+        target = self.dataset.graph(name)
+        for t in graph:
+            target.add(t)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        from pyparsing import ParseException
+
+        text = with_values(sparql, bindings)
+        try:
+            res = self.dataset.query(text)
+        except ParseException as exc:
+            raise QuerySyntaxError(exc.msg, line=exc.lineno, column=exc.col) from None
+        if res.type == "ASK":
+            return QueryResult("ASK", boolean=bool(res.askAnswer))
+        if res.type in ("CONSTRUCT", "DESCRIBE"):
+            g = Graph()
+            bind_prefixes(g)
+            for t in res:
+                g.add(t)  # type: ignore[arg-type]
+            return QueryResult("CONSTRUCT", graph=g)
+        names = [str(v) for v in (res.vars or [])]
+        rows = []
+        for b in res.bindings:
+            rows.append({str(k): v for k, v in b.items() if v is not None})
+        return QueryResult("SELECT", vars=names, rows=rows)
+
+    def serialize(self, fmt: str = "nquads") -> bytes:
+        out = self.dataset.serialize(format="nquads" if fmt == "nq" else fmt, encoding="utf-8")
+        return out if isinstance(out, bytes) else b""
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(
+            g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef)
+            and g.identifier != URIRef("urn:x-rdflib:default")
+        )
+
+
+def _load_into(store: OxigraphStore, path: Path) -> None:
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    try:
+        if suffix in (".trig", ".nq", ".nquads"):
+            store.load_dataset(data, "trig" if suffix == ".trig" else "nquads")
+            return
+        fmt = {
+            ".ttl": ox.RdfFormat.TURTLE,
+            ".nt": ox.RdfFormat.N_TRIPLES,
+            ".rdf": ox.RdfFormat.RDF_XML,
+            ".owl": ox.RdfFormat.RDF_XML,
+            ".xml": ox.RdfFormat.RDF_XML,
+            ".jsonld": ox.RdfFormat.JSON_LD,
+        }.get(suffix)
+        if fmt is None:
+            raise InputError("unknown RDF file type (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)", path=path)
+        store.load_graph_file(data, fmt, URIRef(path.resolve().as_uri()))
+    except SyntaxError as exc:
+        m = _OX_SYNTAX.search(str(exc))
+        raise InputError(f"not valid RDF: {str(exc).splitlines()[0]}", path=path,
+                         line=int(m.group(1)) if m else None) from None
+
+
+def open_store(paths: Path | str | Sequence[Path | str]) -> OxigraphStore:
+    """Open built graph files (TriG/N-Quads keep their named graphs) in an in-memory Oxigraph store."""
+    items: Iterable[Path | str] = [paths] if isinstance(paths, Path | str) else paths
+    store = OxigraphStore()
+    for p in items:
+        path = Path(p)
+        if not path.exists():
+            raise InputError("no such file (build the graph first with `cakg build`)", path=path)
+        if path.is_dir():
+            trig = path / "kg.trig"
+            if not trig.exists():
+                raise InputError("no kg.trig in this folder (run `cakg build -o` here first)", path=path)
+            path = trig
+        _load_into(store, path)
+    return store

@@ -1,0 +1,1 @@
+"""The cakg ontology, SHACL shapes and JSON-LD context (package data)."""

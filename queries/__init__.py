@@ -1,0 +1,1 @@
+"""Named SPARQL queries (package data) and the functions that run them."""

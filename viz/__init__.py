@@ -1,0 +1,1 @@
+"""Network views of the graph: networkx projections, pyvis HTML, figures."""
