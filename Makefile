@@ -33,11 +33,11 @@ lint: install-test
 	$(BIN)/ruff format --check src graph ontology queries viz tests benchmarks
 
 typecheck: install-test
-	cd /tmp && $(CURDIR)/$(BIN)/mypy --strict -p cakg
+	PYTHON=$(BIN)/python bash scripts/typecheck.sh
 
 test: install-test system-deps
 	$(BIN)/ruff check src graph ontology queries viz tests benchmarks
-	cd /tmp && $(CURDIR)/$(BIN)/mypy --strict -p cakg
+	PYTHON=$(BIN)/python bash scripts/typecheck.sh
 	$(BIN)/pytest -q
 
 bench: install-test
