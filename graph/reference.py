@@ -73,6 +73,7 @@ ROLES = ("member", "observer", "dialogue-partner", "suspended", "former-member",
 Triple = tuple[Node, Node, Node]
 
 _LINE = "__line__"
+_LINES = "__lines__"
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -199,10 +200,19 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[_LINE] = node.start_mark.line + 1
+    mapping[_LINES] = {
+        k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
     return mapping
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # Dates stay text here and are checked by _when, which reports the line.
+    return str(loader.construct_scalar(node))
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _display(name: str) -> str:
@@ -242,19 +252,24 @@ class _Ctx:
     def __init__(self, name: str, item: Mapping[str, Any] | None = None) -> None:
         self.name = name
         self.line = item.get(_LINE) if item is not None else None
+        lines = item.get(_LINES) if item is not None else None
+        self.lines: Mapping[str, int] = lines if isinstance(lines, dict) else {}
 
     def at(self, item: Mapping[str, Any]) -> _Ctx:
         return _Ctx(self.name, item)
 
-    def error(self, message: str) -> InputError:
-        line = self.line if isinstance(self.line, int) else None
+    def error(self, message: str, key: str | None = None) -> InputError:
+        """An InputError at the line of `key` in the current mapping, else of the mapping."""
+        line = self.lines.get(key) if key is not None else None
+        if line is None:
+            line = self.line if isinstance(self.line, int) else None
         return InputError(message, path=_display(self.name), line=line)
 
 
 def _mapping_list(ctx: _Ctx, data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ctx.error(f"'{key}' must be a list of mappings")
+        raise ctx.error(f"'{key}' must be a list of mappings", key)
     return value
 
 
@@ -265,7 +280,7 @@ def _text(ctx: _Ctx, item: Mapping[str, Any], key: str, *, required: bool = True
             raise ctx.error(f"missing '{key}'")
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ctx.error(f"'{key}' must be a non-empty string, not {value!r}")
+        raise ctx.error(f"'{key}' must be a non-empty string, not {value!r}", key)
     return " ".join(value.split())
 
 
@@ -282,7 +297,7 @@ def _texts(ctx: _Ctx, item: Mapping[str, Any], key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ctx.error(f"'{key}' must be a list of non-empty strings")
+        raise ctx.error(f"'{key}' must be a list of non-empty strings", key)
     out: list[str] = []
     for v in value:
         norm = " ".join(v.split())
@@ -291,20 +306,20 @@ def _texts(ctx: _Ctx, item: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _url(ctx: _Ctx, value: str) -> str:
+def _url(ctx: _Ctx, value: str, key: str | None = None) -> str:
     if not _URL.match(value):
-        raise ctx.error(f"not an http(s) URL: {value!r}")
+        raise ctx.error(f"not an http(s) URL: {value!r}", key)
     return value
 
 
 def _urls(ctx: _Ctx, item: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(_url(ctx, u) for u in _texts(ctx, item, key))
+    return tuple(_url(ctx, u, key) for u in _texts(ctx, item, key))
 
 
 def _qid(ctx: _Ctx, item: Mapping[str, Any]) -> str | None:
     value = _text(ctx, item, "qid", required=False)
     if value is not None and not _QID.match(value):
-        raise ctx.error(f"not a Wikidata item id: {value!r}")
+        raise ctx.error(f"not a Wikidata item id: {value!r}", "qid")
     return value
 
 
@@ -312,7 +327,7 @@ def _when(ctx: _Ctx, value: Any, key: str) -> When | None:
     if value is None:
         return None
     if isinstance(value, _dt.datetime):
-        raise ctx.error(f"'{key}' must be a date or a year, not a time")
+        raise ctx.error(f"'{key}' must be a date or a year, not a time", key)
     if isinstance(value, _dt.date):
         return When(value.isoformat())
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
@@ -324,12 +339,12 @@ def _when(ctx: _Ctx, value: Any, key: str) -> When | None:
             return When(_dt.date.fromisoformat(value).isoformat())
         except ValueError:
             pass
-    raise ctx.error(f"'{key}' must be YYYY-MM-DD or YYYY, not {value!r}")
+    raise ctx.error(f"'{key}' must be YYYY-MM-DD or YYYY, not {value!r}", key)
 
 
 def _alpha2(ctx: _Ctx, value: str | None, known: Mapping[str, Any], key: str) -> str:
     if value is None or not _ISO2.match(value) or value not in known:
-        raise ctx.error(f"'{key}' must be an ISO 3166-1 alpha-2 code, not {value!r}")
+        raise ctx.error(f"'{key}' must be an ISO 3166-1 alpha-2 code, not {value!r}", key)
     return value
 
 
@@ -347,15 +362,15 @@ def _merge(*groups: Iterable[str], exclude: Iterable[str] = ()) -> tuple[str, ..
 def _load_states(
     countries: Mapping[str, Any], states: Mapping[str, Any]
 ) -> tuple[list[StateInfo], str]:
-    cctx = _Ctx("countries.yaml")
-    iso_source = _url(cctx, _req(cctx, countries, "source"))
+    cctx = _Ctx("countries.yaml", countries)
+    iso_source = _url(cctx, _req(cctx, countries, "source"), "source")
     iso = {c.alpha_2: c for c in pycountry.countries}
     labels = countries.get("labels", {}) or {}
     extra_alt = countries.get("alt", {}) or {}
     if not isinstance(labels, dict) or not isinstance(extra_alt, dict):
         raise cctx.error("'labels' and 'alt' must be mappings of ISO alpha-2 codes")
     for code in [*labels, *extra_alt]:
-        if code != _LINE:
+        if not code.startswith("__"):
             _alpha2(cctx.at(countries), code, iso, "labels/alt key")
 
     sctx = _Ctx("states.yaml")
@@ -451,7 +466,7 @@ def _load_places(data: Mapping[str, Any], states: Mapping[str, StateInfo]) -> li
                     alt=alt,
                     hidden=hidden,
                     capital_of=capital_of,
-                    source=_url(ctx, source) if source else None,
+                    source=_url(ctx, source, "source") if source else None,
                 )
             )
     return out
@@ -516,7 +531,7 @@ def _load_persons(data: Mapping[str, Any], states: Mapping[str, StateInfo]) -> l
                 term=_text(ctx, item, "term", required=False),
                 variants=_merge(_texts(ctx, item, "variants"), exclude=[name]),
                 qid=_qid(ctx, item),
-                source=_url(ctx, source) if source else None,
+                source=_url(ctx, source, "source") if source else None,
             )
         )
     return out
@@ -532,14 +547,14 @@ def _load_memberships(
         gctx = mctx.at(group)
         org = _req(gctx, group, "org")
         if org not in orgs:
-            raise gctx.error(f"unknown organization {org!r} (not in organizations.yaml)")
+            raise gctx.error(f"unknown organization {org!r} (not in organizations.yaml)", "org")
         default_source = _text(gctx, group, "source", required=False)
         for row in _mapping_list(gctx, group, "rows"):
             ctx = mctx.at(row)
             member = _alpha2(ctx, _text(ctx, row, "member"), states, "member")
             role = _req(ctx, row, "role")
             if role not in ROLES:
-                raise ctx.error(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+                raise ctx.error(f"unknown role {role!r} (one of {', '.join(ROLES)})", "role")
             start = _when(ctx, row.get("start"), "start")
             end = _when(ctx, row.get("end"), "end")
             if start is not None and end is not None and end.value < start.value[: len(end.value)]:
@@ -583,10 +598,10 @@ def _load(texts: Mapping[str, str] | None) -> ReferenceData:
         ctx = sctx.at(item)
         capital = _text(ctx, item, "capital", required=False)
         if capital is not None and (capital not in place_keys or place_keys[capital].is_region):
-            raise ctx.error(f"capital {capital!r} is not a place in places.yaml")
+            raise ctx.error(f"capital {capital!r} is not a place in places.yaml", "capital")
         for region in _texts(ctx, item, "regions"):
             if region not in place_keys or not place_keys[region].is_region:
-                raise ctx.error(f"region {region!r} is not a region in places.yaml")
+                raise ctx.error(f"region {region!r} is not a region in places.yaml", "regions")
     orgs = _load_orgs(parsed["organizations.yaml"])
     persons = _load_persons(parsed["states.yaml"], by_alpha2)
     memberships = _load_memberships(parsed["memberships.yaml"], by_alpha2, {o.key: o for o in orgs})
