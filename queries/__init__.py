@@ -55,6 +55,7 @@ __all__ = [
     "parse_header",
     "resolve_param",
     "run_query",
+    "table_columns",
 ]
 
 
@@ -482,21 +483,48 @@ def run_query(store: Store, name: str | NamedQuery, **params: object) -> QueryRe
 # --- showing terms -------------------------------------------------------------------------
 
 
-def format_term(term: Node | None) -> str:
-    """A term as a person reads it: literal text, or an IRI shortened by a known prefix.
+def format_term(term: Node | None, base: str | None = None) -> str:
+    """A term as a person reads it: literal text, or an IRI shortened by a prefix or the base.
 
     >>> format_term(URIRef("http://schema.org/Claim")), format_term(Literal("5", datatype=None))
     ('schema:Claim', '5')
+    >>> format_term(URIRef("https://kg.example/id/state/kazakhstan"), base="https://kg.example/id/")
+    'state/kazakhstan'
     """
     if term is None:
         return ""
     if isinstance(term, URIRef):
         text = str(term)
+        if base and text.startswith(base) and len(text) > len(base):
+            return text[len(base) :]
         for prefix, ns in PREFIXES.items():
             if text.startswith(ns) and re.fullmatch(r"[\w.-]*", text[len(ns) :]):
                 return f"{prefix}:{text[len(ns) :]}"
         return text
     return str(term)
+
+
+def table_columns(variables: Sequence[str]) -> list[str]:
+    """The columns worth showing in a terminal: ``x`` is left out where ``xLabel`` says it.
+
+    >>> table_columns(["relation", "relationLabel", "name", "start"])
+    ['relationLabel', 'name', 'start']
+    """
+    names = set(variables)
+    return [v for v in variables if f"{v}Label" not in names]
+
+
+def data_base(store: Store) -> str | None:
+    """The base IRI the data was minted under, read from its graph names (``<base>graph/…``)."""
+    try:
+        names = store.graph_names()
+    except Exception:  # a remote store may not list graphs; the display just stays longer
+        return None
+    for name in names:
+        text = str(name)
+        if "/graph/" in text:
+            return text.split("/graph/")[0] + "/"
+    return None
 
 
 # --- notebook facade -----------------------------------------------------------------------

@@ -160,6 +160,177 @@ def evaluate(article: Path, gold: Path) -> None:
 
 # --- query, queries (issue: queries and endpoint) ----------------------------------------------
 
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "jsonld", "nt")
+
+
+def _open_query_store(data: tuple[Path, ...], endpoint: str | None, user: str | None,
+                      password: str | None) -> Any:
+    """The local built graph, or a remote SPARQL endpoint through the same Store interface."""
+    if endpoint:
+        from cakg.graph.remote import RemoteStore
+
+        return RemoteStore(endpoint, user=user, password=password)
+    from cakg.graph.store import open_store
+
+    return open_store(data_paths(data))
+
+
+def _syntax_error_context(text: str, line: int | None, column: int | None) -> str:
+    """The offending line of a query with a caret under the column (1-based)."""
+    lines = text.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    src = lines[line - 1]
+    caret = " " * (max(column or 1, 1) - 1) + "^"
+    return f"  {line:>4} | {src}\n       | {caret}"
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter: a label, an acronym, 'Kazakhstan-Kyrgyzstan', a trend or an IRI.")
+@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
+              show_default=True, help="table (terminal), SPARQL results csv/tsv/json/xml, "
+              "or ttl/jsonld/nt (xml = RDF/XML) for CONSTRUCT and DESCRIBE.")
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Run the SPARQL query in this .rq file.")
+@click.option("--sparql", "sparql_text", help="Run this SPARQL query text.")
+@DATA_OPTION
+@click.option("--endpoint", help="Query a remote SPARQL endpoint (URL) instead of --data.")
+@click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User for --endpoint (or env).")
+@click.option("--password", envvar="CAKG_ENDPOINT_PASSWORD",
+              help="Password for --endpoint (or env).")
+@reports_errors
+def query(name: str | None, params: tuple[str, ...], fmt: str, query_file: Path | None,
+          sparql_text: str | None, data: tuple[Path, ...], endpoint: str | None,
+          user: str | None, password: str | None) -> None:
+    """Run the named query NAME (see `cakg queries`), a --file or a --sparql text.
+
+    Exits 1 when a *-violation query returns rows, 2 on bad input (a syntax error shows the
+    query's line and column).
+    """
+    from cakg.errors import InputError
+    from cakg.graph.store import QuerySyntaxError
+    from cakg.queries import (
+        NamedQuery,
+        data_base,
+        format_term,
+        load_query,
+        parse_header,
+        query_from_file,
+        resolve_params,
+        table_columns,
+    )
+
+    given = [x for x in (name, query_file, sparql_text) if x is not None]
+    if len(given) != 1:
+        raise InputError("give exactly one of NAME, --file FILE.rq or --sparql TEXT")
+    nq: NamedQuery
+    where: str
+    if query_file is not None:
+        nq, where = query_from_file(query_file), str(query_file)
+    elif sparql_text is not None:
+        nq, where = parse_header("sparql", sparql_text), "--sparql"
+    else:
+        nq = load_query(name or "")
+        where = f"query {nq.name}"
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param takes KEY=VALUE, got {item!r}")
+        values[key.strip()] = value
+    store = _open_query_store(data, endpoint, user, password)
+    if query_file is not None or sparql_text is not None:
+        # An ad-hoc query's parameters are whatever it is given (no header needed).
+        from cakg.queries import Param
+
+        declared = {p.name for p in nq.params}
+        extra = tuple(Param(k, "") for k in values if k not in declared)
+        nq = NamedQuery(nq.name, nq.title, nq.description, nq.sparql, nq.params + extra)
+    try:
+        result = store.query(nq.sparql, resolve_params(store, nq, values))
+    except QuerySyntaxError as exc:
+        click.echo(f"cakg: error: {where}: {exc.one_line()}", err=True)
+        context = _syntax_error_context(nq.sparql, exc.line, exc.column)
+        if context:
+            click.echo(context, err=True)
+        sys.exit(2)
+    if fmt == "table":
+        if result.kind == "ASK":
+            console.print("true" if result.boolean else "false")
+        elif result.kind == "CONSTRUCT":
+            sys.stdout.write(result.serialize("ttl").decode("utf-8"))
+        else:
+            base = data_base(store)
+            cols = table_columns(result.vars)
+            rows = [[format_term(row.get(v), base) for v in cols] for row in result.rows]
+            print_table(f"{nq.name}: {len(rows)} row(s)", cols, rows)
+    else:
+        if result.kind == "CONSTRUCT":
+            if fmt in ("csv", "tsv", "json"):
+                raise InputError(f"{fmt} is a format for SELECT and ASK results; "
+                                 "a graph takes ttl, jsonld, nt or xml")
+            out = result.serialize("rdfxml" if fmt == "xml" else fmt)
+        else:
+            if fmt in ("ttl", "jsonld", "nt"):
+                raise InputError(f"{fmt} is a format for CONSTRUCT and DESCRIBE results; "
+                                 "rows take csv, tsv, json or xml")
+            if result.kind == "ASK" and fmt in ("csv", "tsv"):
+                raise InputError("SPARQL has no CSV/TSV form for ASK; use json or xml")
+            out = result.serialize(fmt)
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    if nq.is_violation and result.kind == "SELECT" and result.rows:
+        click.echo(f"cakg: error: {nq.name}: {len(result.rows)} violation(s)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also show each query's description and example.")
+@click.option("--check", is_flag=True,
+              help="Run every *-violation query on the graph; exit 1 if any returns rows.")
+@DATA_OPTION
+@click.option("--endpoint", help="With --check: a remote SPARQL endpoint instead of --data.")
+@reports_errors
+def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | None) -> None:
+    """List the named queries with their parameters and what they answer."""
+    from cakg.queries import format_term, list_queries, run_query
+
+    library = list_queries()
+    if not check:
+        if verbose:
+            for nq in library:
+                console.print(f"[bold]{nq.name}[/bold]: {nq.title}")
+                console.print(f"  {nq.description}", highlight=False)
+                for p in nq.params:
+                    opt = "optional" if p.optional else "required"
+                    console.print(f"  --param {p.name}=…  {p.description} ({opt})", highlight=False)
+                for ex in nq.examples:
+                    console.print(f"  e.g. {ex}", highlight=False)
+            return
+        print_table(f"{len(library)} named queries", ["name", "parameters", "answers"],
+                    [[nq.name, ", ".join(p.name for p in nq.params), nq.title] for nq in library])
+        return
+    store = _open_query_store(data, endpoint, None, None)
+    failed = 0
+    summary: list[list[str]] = []
+    for nq in library:
+        if not nq.is_violation:
+            continue
+        result = run_query(store, nq)
+        summary.append([nq.name, str(len(result.rows))])
+        if result.rows:
+            failed += 1
+            print_table(f"{nq.name}: {len(result.rows)} violation(s)", list(result.vars),
+                        [[format_term(r.get(v)) for v in result.vars] for r in result.rows[:50]])
+    print_table("consistency report", ["violation query", "rows"], summary)
+    if failed:
+        click.echo(f"cakg: error: {failed} violation query(ies) returned rows", err=True)
+        sys.exit(1)
+
+
 # --- serve ---------------------------------------------------------------------------------------
 
 # --- export, push --------------------------------------------------------------------------------
