@@ -1,0 +1,449 @@
+"""The claim splitter and classifier: sentence and clause spans, labels with their cues,
+and the answer-level trend.
+
+Most classification expectations live in tests/fixtures/claims/cases.yaml (one case per
+sentence); this module runs them and adds the structural checks that are easier to
+write in Python: exact offsets, invariants of every cue, and answer_trend's rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from cakg.graph.claims import (
+    CERTAINTIES,
+    CLAIM_TYPES,
+    TOPICS,
+    TRENDS,
+    Classification,
+    Cue,
+    answer_trend,
+    classify,
+    split_claims,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (FIXTURES / "claims" / "cases.yaml").read_text(encoding="utf-8")
+)
+BUNDLED = (
+    Path(__file__).parent.parent
+    / "graph"
+    / "data"
+    / "articles"
+    / "cabar-2022-01-crisis-in-kazakhstan-regional-cooperation.txt"
+)
+
+
+def claims_of(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The claim texts split_claims finds, checking on the way that offsets are exact."""
+    out = []
+    for s, e in split_claims(text, start, end):
+        claim = text[s:e]
+        assert claim == claim.strip() and claim, (s, e, claim)
+        out.append(claim)
+    return out
+
+
+# --------------------------------------------------------------------------- cases file
+
+
+def test_cases_file_is_well_formed() -> None:
+    assert len(CASES) >= 80
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    for c in CASES:
+        assert c["type"] in CLAIM_TYPES, c["id"]
+        assert c["trend"] in TRENDS, c["id"]
+        assert c["certainty"] in CERTAINTIES, c["id"]
+        assert set(c.get("topics", [])) <= set(TOPICS), c["id"]
+        assert set(c.get("no_topics", [])) <= set(TOPICS), c["id"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_classify_case(case: dict[str, Any]) -> None:
+    got = classify(case["text"])
+    explain = f"{got.claim_type} {got.trend} {got.certainty}"
+    assert got.claim_type.label == case["type"], explain
+    assert got.trend.label == case["trend"], explain
+    assert got.certainty.label == case["certainty"], explain
+    topics = {t.label for t in got.topics}
+    assert set(case.get("topics", [])) <= topics, got.topics
+    assert not set(case.get("no_topics", [])) & topics, got.topics
+    if "rule" in case:
+        assert case["rule"] in got.trend.rule, got.trend
+
+
+# --------------------------------------------------------------------------- classify
+
+
+def check_invariants(sentence: str, c: Classification) -> None:
+    assert c.claim_type.label in CLAIM_TYPES
+    assert c.trend.label in TRENDS
+    assert c.certainty.label in CERTAINTIES
+    assert all(t.label in TOPICS for t in c.topics)
+    assert len({t.label for t in c.topics}) == len(c.topics), "one cue per topic"
+    for cue in (c.claim_type, c.trend, c.certainty, *c.topics):
+        assert isinstance(cue, Cue)
+        assert cue.rule, cue
+        assert cue.text in sentence, cue  # the cue quotes the sentence's own words
+    assert c.trend_is_default == (c.trend.rule == "default")
+    if c.trend_is_default:
+        assert c.trend == Cue("uncertain", "", "default")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_cue_invariants_on_cases(case: dict[str, Any]) -> None:
+    check_invariants(case["text"], classify(case["text"]))
+
+
+def test_cue_invariants_on_every_claim_of_the_bundled_article() -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    for s, e in split_claims(text):
+        check_invariants(text[s:e], classify(text[s:e]))
+
+
+def test_classification_is_frozen() -> None:
+    c = classify("Relations will improve.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.trend = Cue("weakening", "", "x")  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.trend.label = "weakening"  # type: ignore[misc]
+
+
+def test_cue_text_keeps_original_case_and_apostrophes() -> None:
+    c = classify("Relations WON’T deteriorate.")
+    assert c.trend.label == "no change"
+    assert c.trend.text == "WON’T deteriorate"
+
+
+def test_negated_belief_scope_ends_at_although() -> None:
+    """The belief negation covers its own clause, not the concession after it."""
+    c = classify(
+        "I do not think that the events will have a negative impact on relations, "
+        "although priorities may shift towards expanding cooperation in the economy."
+    )
+    assert c.trend.label == "no change"
+    assert c.trend.text.startswith("I do not think")
+    assert c.certainty.label == "low"  # "may" in the concession: the weakest hedge wins
+
+
+def test_empty_and_punctuation_only() -> None:
+    for text in ("", "   ", "—", "?"):
+        c = classify(text)
+        assert c.trend_is_default
+        assert c.claim_type.label == "assessment"
+        assert c.topics == ()
+
+
+# --------------------------------------------------------------------------- split_claims
+
+
+def test_split_offsets_index_the_full_text() -> None:
+    text = "Header line\n\nFirst claim here. Second claim here.\n\nAnother paragraph."
+    start = text.index("First")
+    end = text.index("\n\nAnother")
+    spans = split_claims(text, start, end)
+    assert [text[s:e] for s, e in spans] == ["First claim here.", "Second claim here."]
+    assert spans[0][0] == start
+    assert all(start <= s < e <= end for s, e in spans)
+
+
+def test_split_trims_whitespace() -> None:
+    text = "   Trade grew.    Imports fell.   \n"
+    assert claims_of(text) == ["Trade grew.", "Imports fell."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President G. Berdimuhamedov met A. Lukashenko in Minsk.",
+        "Exports (grain, flour, etc.) grew by 3.5 percent this year.",
+        "Many states, e.g. Kazakhstan, joined the initiative.",
+        "The U.S. State Department welcomed the agreement.",
+        "Resolution No. 5 was adopted unanimously.",
+        "Dr. Smith and Prof. Jones disagreed with St. Petersburg.",
+        "He said: “We will never give up. We will win.”",
+        "The leader called it «a new era. A real turn» at the summit.",
+        "A line that is hard-wrapped in the\nmiddle of a sentence continues here.",
+    ],
+)
+def test_split_keeps_one_sentence_whole(text: str) -> None:
+    assert claims_of(text) == [text]
+
+
+def test_split_sentences() -> None:
+    text = (
+        "President G. Berdimuhamedov met A. Lukashenko. They signed a treaty. "
+        "Resolution No. 5 was adopted. No. That is wrong! Is it? Yes… Then etc. The end."
+    )
+    assert claims_of(text) == [
+        "President G. Berdimuhamedov met A. Lukashenko.",
+        "They signed a treaty.",
+        "Resolution No. 5 was adopted.",
+        "No.",
+        "That is wrong!",
+        "Is it?",
+        "Yes…",
+        "Then etc.",
+        "The end.",
+    ]
+
+
+def test_split_after_closing_quote() -> None:
+    text = "He said: “We will win.” Then he left. «Enough.» The talks ended."
+    assert claims_of(text) == [
+        "He said: “We will win.”",
+        "Then he left.",
+        "«Enough.»",
+        "The talks ended.",
+    ]
+
+
+def test_split_initialism_before_sentence_opener() -> None:
+    assert claims_of("Talks were held in the U.S. The results were modest.") == [
+        "Talks were held in the U.S.",
+        "The results were modest.",
+    ]
+
+
+def test_split_numbered_list_items() -> None:
+    text = (
+        "The following can be assumed:\n\n"
+        "  1. The positions were different. They will converge.\n"
+        "  2. Trade will grow.\n"
+        "3) Security cooperation will improve.\n"
+        "- A bullet item.\n"
+        "4. Inline items follow. 5. This is the fifth."
+    )
+    assert claims_of(text) == [
+        "The following can be assumed:",
+        "The positions were different.",
+        "They will converge.",
+        "Trade will grow.",
+        "Security cooperation will improve.",
+        "A bullet item.",
+        "Inline items follow.",
+        "This is the fifth.",
+    ]
+
+
+def test_split_paragraph_break_always_ends_a_claim() -> None:
+    text = "A paragraph without a final stop\n\nanother one, lower-case\nNew line, new claim"
+    assert claims_of(text) == [
+        "A paragraph without a final stop",
+        "another one, lower-case",
+        "New line, new claim",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Trade will grow fast in the coming years; the border will stay closed for months.",
+            ["Trade will grow fast in the coming years", "the border will stay closed for months."],
+        ),
+        (
+            "Relations between the two states will improve, but the border issue will remain "
+            "unresolved for years.",
+            [
+                "Relations between the two states will improve",
+                "but the border issue will remain unresolved for years.",
+            ],
+        ),
+        (
+            "I do not think that the events will harm relations between the states, although "
+            "priorities may shift towards security.",
+            [
+                "I do not think that the events will harm relations between the states",
+                "although priorities may shift towards security.",
+            ],
+        ),
+        (
+            "Some members of the organization took part in the operation, while others stayed "
+            "away from it.",
+            [
+                "Some members of the organization took part in the operation",
+                "while others stayed away from it.",
+            ],
+        ),
+        (
+            "The summit produced a joint statement, however, the key water issues were left out.",
+            [
+                "The summit produced a joint statement",
+                "however, the key water issues were left out.",
+            ],
+        ),
+    ],
+)
+def test_split_clauses(text: str, expected: list[str]) -> None:
+    assert claims_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one side too short to stand alone
+        "Cooperation is weak; it is nominal.",
+        "The format will survive, but barely.",
+        # "not only ..., but also ..." is one claim
+        "Cooperation grew not only in the economy, but also in the security sphere of both states.",
+        # no verb on the right
+        "The region needs more trade between its states, but also better roads and railways.",
+    ],
+)
+def test_split_clauses_conservatively(text: str) -> None:
+    assert claims_of(text) == [text]
+
+
+def test_split_bundled_article_spans_are_ordered_and_clean() -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    spans = split_claims(text)
+    assert len(spans) > 100
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
+        assert e1 <= s2
+    for s, e in spans:
+        claim = text[s:e]
+        assert claim == claim.strip()
+        assert "\n\n" not in claim
+        assert not claim[0].isdigit() or not claim[1:3].startswith(". ")  # no list marker
+    claims = {text[s:e] for s, e in spans}
+    # initials stay inside their sentence
+    assert any("A. Lukashenko warned" in c for c in claims)
+    assert not any(c.endswith(" A.") or c.endswith(" G.") for c in claims)
+    # the numbered list item starts at its first word
+    assert any(c.startswith("Tajikistan and Kazakhstan will strengthen") for c in claims)
+
+
+def test_split_end_beyond_text_and_empty() -> None:
+    assert split_claims("Short.", 0, 100) == [(0, 6)]
+    assert split_claims("") == []
+    assert split_claims("  \n\n  ") == []
+
+
+# --------------------------------------------------------------------------- answer_trend
+
+
+def classify_all(*sentences: str) -> list[Classification]:
+    return [classify(s) for s in sentences]
+
+
+CHANGE_Q = "Will bilateral relations between Kazakhstan and Uzbekistan change?"
+
+
+def test_answer_trend_denial_reply_to_change_question() -> None:
+    claims = classify_all(
+        "I do not think so.",
+        "I admit that relations should be strengthened even more.",
+        "Any isolation would drive a wedge of mutual alienation between them.",
+    )
+    cue = answer_trend(claims, CHANGE_Q)
+    assert cue.label == "no change"
+    assert cue.rule == "reply-denial→no change"
+    assert cue.text == "I do not think so"
+
+
+def test_answer_trend_denial_reply_to_direction_question() -> None:
+    claims = classify_all("Not now.", "A formal organization could even harm the format.")
+    q = "Should the Consultative Meeting become a formal regional organization?"
+    assert answer_trend(claims, q).label == "no change"
+
+
+def test_answer_trend_affirmation_takes_the_question_direction() -> None:
+    claims = classify_all("Yes, I think so.", "However, much will depend on the canal.")
+    cue = answer_trend(claims, "Will cooperation between the two states deepen after the summit?")
+    assert cue == Cue("strengthening", "Yes, I think so", "reply-affirmation→strengthening")
+
+
+def test_answer_trend_affirmation_to_change_question_reads_the_rest() -> None:
+    claims = classify_all("Of course, yes.", "Relations will worsen.", "Trade may suffer too.")
+    cue = answer_trend(claims, CHANGE_Q)
+    assert cue.label == "weakening"
+    assert cue.rule == "reply-change→weakening"
+    assert answer_trend(classify_all("Of course, yes."), CHANGE_Q).label == "uncertain"
+
+
+def test_answer_trend_denial_to_an_ability_question_is_not_a_trend() -> None:
+    """'Can X play a role?' – 'No': the rest of the answer decides."""
+    claims = classify_all(
+        "I do not think so.",
+        "The organization will keep its structures, but its authority will continue to decline.",
+    )
+    cue = answer_trend(claims, "Can the CSTO play a role in settling the conflict?")
+    assert cue.label == "weakening"
+
+
+def test_answer_trend_without_question_reads_replies_as_change_questions() -> None:
+    assert answer_trend(classify_all("No.", "Trade may grow.")).label == "no change"
+
+
+def test_answer_trend_explicit_no_change_outweighs_hedged_cues() -> None:
+    claims = classify_all(
+        "The situation in the region is difficult.",
+        "I do not see any grounds for changes in bilateral relations.",
+        "Perhaps trade may decline a little.",
+        "Some tension could appear at the border.",
+        "Maybe investment could grow.",
+    )
+    cue = answer_trend(claims, CHANGE_Q)
+    assert cue.label == "no change"
+    assert cue.rule == "weighted-majority"
+
+
+def test_answer_trend_clear_majority() -> None:
+    claims = classify_all(
+        "The two states will strengthen cooperation against terrorism.",
+        "Military-technical cooperation will be intensified.",
+        "There may be some tension over water.",
+        "Economic ties will deepen.",
+    )
+    assert answer_trend(claims).label == "strengthening"
+
+
+def test_answer_trend_mixed_strong_signals_are_uncertain() -> None:
+    claims = classify_all(
+        "Trade between the two states will grow.",
+        "Border tensions will worsen.",
+    )
+    cue = answer_trend(claims)
+    assert cue.label == "uncertain"
+    assert cue.rule == "mixed"
+
+
+def test_answer_trend_stated_uncertainty() -> None:
+    claims = classify_all(
+        "Here, of course, it is still difficult to say.",
+        "The format will most likely survive.",
+    )
+    assert answer_trend(claims).label == "uncertain"
+
+
+def test_answer_trend_default() -> None:
+    cue = answer_trend(classify_all("The summit took place in Dushanbe.", "It lasted two days."))
+    assert cue == Cue("uncertain", "", "default")
+    assert answer_trend([]) == Cue("uncertain", "", "default")
+
+
+def test_answer_trend_conclusion_outweighs_background() -> None:
+    claims = classify_all(
+        "Similar incidents have occurred in the region before.",
+        "But they did not affect regional cooperation.",
+        "Therefore, I believe the events have become an argument for further consolidation.",
+    )
+    assert answer_trend(claims).label == "strengthening"
+
+
+def test_answer_trend_names_the_deciding_words() -> None:
+    claims = classify_all(
+        "The events exacerbate relations with the neighbours.",
+        "This causes misunderstandings in society.",
+    )
+    cue = answer_trend(claims)
+    assert cue.label == "weakening"
+    assert cue.text in {c.trend.text for c in claims}
