@@ -227,10 +227,10 @@ def _trig(quads: list[Quad]) -> bytes:
     # `[ ... ]` abbreviation would make it two nodes, so such graphs are written as
     # plain triple lines (valid TriG, §2.2: a graph block holds Turtle triples).
     seen_in: dict[Node, set[URIRef]] = {}
-    for s, _, o, g in quads:
+    for s, _, o, gname in quads:
         for x in (s, o):
             if isinstance(x, BNode):
-                seen_in.setdefault(x, set()).add(g)
+                seen_in.setdefault(x, set()).add(gname)
     shared = {b for b, gs in seen_in.items() if len(gs) > 1}
     prefixes: set[str] = set()
     blocks: list[str] = []
@@ -239,11 +239,11 @@ def _trig(quads: list[Quad]) -> bytes:
         if any(isinstance(x, BNode) and x in shared for t in triples for x in (t[0], t[2])):
             body = "\n".join(_nt_line(*t) for t in triples)
         else:
-            g = Graph()
-            bind_prefixes(g)
+            block = Graph()
+            bind_prefixes(block)
             for t in triples:
-                g.add(t)
-            head, body = _split_turtle(_turtle(g).decode("utf-8"))
+                block.add(t)
+            head, body = _split_turtle(_turtle(block).decode("utf-8"))
             prefixes.update(head)
         # Not indented: a multi-line literal's continuation lines are part of its value.
         blocks.append(f"{URIRef(name).n3()} {{\n{body}\n}}\n")

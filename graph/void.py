@@ -60,6 +60,7 @@ FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 # DCAT 3 §6.4.18; rdflib's DCAT namespace predates DCAT 3 and lacks it.
 DCAT_VERSION = URIRef(f"{DCAT}version")
+DCT_FORMAT = URIRef(f"{DCT}format")
 
 # The data is published under the same licence as the ontology (ontology/cakg.ttl).
 # Quoted article text stays its publisher's: see dct:rights below.
@@ -345,7 +346,7 @@ def _distribution(
         d.add(
             (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{fmt[1]}"))
         )
-        d.add((dist, DCT["format"], Literal(fmt[1])))
+        d.add((dist, DCT_FORMAT, Literal(fmt[1])))
     if sizes and fname in sizes:
         d.add((dist, DCAT.byteSize, Literal(sizes[fname], datatype=XSD.nonNegativeInteger)))
 

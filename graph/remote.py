@@ -1,0 +1,730 @@
+"""A remote SPARQL 1.1 store behind the same interface as the embedded one, and ``cakg push``.
+
+:class:`RemoteStore` implements :class:`cakg.graph.store.Store` over HTTP, so every named
+query runs unchanged on Virtuoso, Fuseki, GraphDB or any SPARQL 1.1 server:
+
+* queries go through SPARQLWrapper (SPARQL 1.1 Protocol §2.1) with the dataset named in
+  the request (``default-graph-uri`` / ``named-graph-uri``, Protocol §2.1.4): a store's
+  own default graph may hold other data (Virtuoso's holds system triples), so cakg
+  always names its graphs; results come back as rdflib terms exactly as
+  :class:`~cakg.graph.store.OxigraphStore` gives them (``xsd:string`` literals plain,
+  booleans in canonical form), so rows compare equal across engines;
+* graphs are loaded with the SPARQL 1.1 Graph Store HTTP Protocol (POST merges, §5.5;
+  DELETE clears, §5.4) where the server has one, else with SPARQL Update ``INSERT DATA``
+  (Update §3.1.1), in chunks that never split a blank node's triples (blank nodes are
+  scoped to one request), with progress on stderr for large graphs.
+
+Endpoints of common servers are derived from the query endpoint (override them with
+``gsp_endpoint`` / ``update_endpoint``):
+
+==========  ==================================  =====================================
+server      query endpoint                      update / Graph Store endpoint
+==========  ==================================  =====================================
+Virtuoso    ``http://host:8890/sparql``         ``/sparql-auth``, ``/sparql-graph-crud-auth``
+Fuseki      ``http://host:3030/ds/sparql``      ``/ds/update``, ``/ds/data``
+GraphDB     ``http://host:7200/repositories/r`` ``…/r/statements``, ``…/r/rdf-graphs/service``
+Oxigraph    ``http://host:7878/query``          ``/update``, ``/store``
+==========  ==================================  =====================================
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import time
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.namespaces import DEFAULT_BASE, XSD, bind_prefixes
+from cakg.graph.store import QueryResult, QuerySyntaxError, query_kind, with_values
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RLiteral
+from rdflib.term import Node
+
+from cakg.errors import CakgError, InputError
+
+__all__ = [
+    "Endpoints",
+    "PushReport",
+    "RemoteError",
+    "RemoteStore",
+    "canonical_literal",
+    "chunk_triples",
+    "derive_endpoints",
+    "push",
+]
+
+AuthScheme = Literal["basic", "digest"]
+Method = Literal["auto", "gsp", "update"]
+
+DEFAULT_TIMEOUT = 120.0
+GSP_CHUNK = 20_000  # triples per Graph Store request
+UPDATE_CHUNK = 2_000  # triples per INSERT DATA request (query text size limits)
+PROGRESS_FROM = 5_000  # triples: smaller pushes take well under a second
+
+
+class RemoteError(CakgError):
+    """The remote store refused or failed a request (exit 2: fix the endpoint or credentials)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where to send queries, updates and Graph Store requests; which server it is."""
+
+    query: str
+    update: str | None = None
+    gsp: str | None = None
+    server: str = "generic"
+    # Virtuoso names the graph parameter `graph-uri`; the protocol (§4.2) says `graph`.
+    graph_param: str = "graph"
+
+
+def _with_path(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def derive_endpoints(
+    endpoint: str,
+    *,
+    server: str | None = None,
+    update_endpoint: str | None = None,
+    gsp_endpoint: str | None = None,
+    authenticated: bool = False,
+) -> Endpoints:
+    """The update and Graph Store endpoints of a server, from its query endpoint.
+
+    >>> e = derive_endpoints("http://h:8890/sparql", server="Virtuoso/7", authenticated=True)
+    >>> (e.server, e.update, e.gsp)
+    ('virtuoso', 'http://h:8890/sparql-auth', 'http://h:8890/sparql-graph-crud-auth')
+    >>> derive_endpoints("http://localhost:3030/ds/sparql").gsp
+    'http://localhost:3030/ds/data'
+    >>> derive_endpoints("http://localhost:7200/repositories/cakg").update
+    'http://localhost:7200/repositories/cakg/statements'
+    """
+    if not re.match(r"^https?://", endpoint):
+        raise InputError(f"the endpoint must be an http(s) URL: {endpoint!r}")
+    parts = urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    header = (server or "").lower()
+    kind = "generic"
+    update = gsp = None
+    graph_param = "graph"
+    repo = re.match(r"^(.*/repositories/[^/]+)$", path)
+    if "virtuoso" in header:
+        kind = "virtuoso"
+        graph_param = "graph-uri"
+        # Anonymous updates are refused on Virtuoso's /sparql; the -auth paths take
+        # HTTP digest authentication.
+        suffix = "-auth" if authenticated else ""
+        update = _with_path(endpoint, f"/sparql{suffix}")
+        gsp = _with_path(endpoint, f"/sparql-graph-crud{suffix}")
+    elif repo:
+        kind = "rdf4j"  # GraphDB, RDF4J server: REST API paths of a repository
+        update = _with_path(endpoint, f"{repo.group(1)}/statements")
+        gsp = _with_path(endpoint, f"{repo.group(1)}/rdf-graphs/service")
+    elif "fuseki" in header or (re.search(r"/(sparql|query)$", path) and path.count("/") >= 2):
+        kind = "fuseki"  # Fuseki: /ds/sparql (or /ds/query), /ds/update, /ds/data
+        dataset = re.sub(r"/(sparql|query)$", "", path)
+        update = _with_path(endpoint, f"{dataset}/update")
+        gsp = _with_path(endpoint, f"{dataset}/data")
+    elif path.endswith("/query"):
+        kind = "oxigraph" if "oxigraph" in header else "generic"
+        root = path[: -len("/query")]
+        update = _with_path(endpoint, f"{root}/update")
+        gsp = _with_path(endpoint, f"{root}/store") if kind == "oxigraph" else None
+    else:
+        update = endpoint  # the Protocol allows one URL for queries and updates
+    return Endpoints(
+        query=endpoint,
+        update=update_endpoint or update,
+        gsp=gsp_endpoint or gsp,
+        server=kind,
+        graph_param=graph_param,
+    )
+
+
+class _ChallengeAuth(httpx.Auth):
+    """HTTP Basic or Digest, whichever the server's 401 challenge asks for (RFC 7235 §4.1)."""
+
+    requires_request_body = True
+
+    def __init__(self, user: str, password: str) -> None:
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+        self.scheme: AuthScheme | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.scheme == "basic":
+            yield from self._basic.auth_flow(request)
+            return
+        if self.scheme == "digest":
+            yield from self._digest.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        challenge = response.headers.get("www-authenticate", "").lower()
+        self.scheme = "digest" if challenge.startswith("digest") else "basic"
+        auth = self._digest if self.scheme == "digest" else self._basic
+        yield from auth.auth_flow(request)
+
+
+# --- results: SPARQL 1.1 Query Results JSON Format §3 → rdflib terms ---------------------------
+
+_BOOLEAN = {"1": "true", "0": "false", "true": "true", "false": "false"}
+_INTEGERS = {
+    str(XSD[name])
+    for name in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte",
+    )
+}  # fmt: skip
+_SPECIAL_FLOATS = {"inf": "INF", "+inf": "INF", "-inf": "-INF", "nan": "NaN"}
+
+
+def _plain_decimal(d: Decimal) -> str:
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _float32(value: float) -> str:
+    # The shortest decimal that reads back as the same 32-bit float.
+    packed = struct.pack("<f", value)
+    for digits in range(1, 10):
+        text = f"{value:.{digits}g}"
+        if struct.pack("<f", float(text)) == packed:
+            return _plain_decimal(Decimal(text))
+    return _plain_decimal(Decimal(repr(value)))
+
+
+def canonical_literal(value: str, datatype: str) -> tuple[str, str]:
+    """The literal as Oxigraph stores it: by value, in canonical lexical form.
+
+    Oxigraph keeps values, not spellings: every integer type becomes ``xsd:integer``,
+    numbers lose leading and trailing zeros and exponents, booleans are ``true``/``false``,
+    a zero time zone is ``Z`` (XSD 1.1 Part 2 §3.3 canonical mappings). Rows from a
+    remote store are put in the same form, so they compare equal to the embedded ones.
+
+    >>> canonical_literal("0812", str(XSD.nonNegativeInteger))[0]
+    '812'
+    >>> canonical_literal("1.0E2", str(XSD.double))[0], canonical_literal("1", str(XSD.boolean))[0]
+    ('100', 'true')
+    """
+    text = value.strip()
+    try:
+        if datatype in _INTEGERS:
+            return str(int(text)), str(XSD.integer)
+        if datatype == str(XSD.decimal):
+            return _plain_decimal(Decimal(text)), datatype
+        if datatype in (str(XSD.double), str(XSD.float)):
+            if text.lower() in _SPECIAL_FLOATS:
+                return _SPECIAL_FLOATS[text.lower()], datatype
+            number = float(text)
+            if datatype == str(XSD.float):
+                return _float32(number), datatype
+            return _plain_decimal(Decimal(repr(number))), datatype
+    except (ValueError, ArithmeticError):
+        return value, datatype  # an ill-typed literal stays as written
+    if datatype == str(XSD.boolean):
+        return _BOOLEAN.get(text, value), datatype
+    if datatype in (str(XSD.dateTime), str(XSD.time), str(XSD.date), str(XSD.dateTimeStamp)):
+        text = re.sub(r"(\.\d*?)0+(?=$|[Z+-])", r"\1", text)  # trailing zeros of seconds
+        text = re.sub(r"\.(?=$|[Z+-])", "", text)
+        text = re.sub(r"[+-]00:00$", "Z", text)
+        return text, datatype
+    return value, datatype
+
+
+def _term(binding: Mapping[str, str]) -> Node:
+    kind = binding["type"]
+    value = binding["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        # Virtuoso labels blank nodes `nodeID://b10003`.
+        return BNode(value.removeprefix("nodeID://"))
+    lang = binding.get("xml:lang")
+    if lang:
+        return RLiteral(value, lang=lang)
+    datatype = binding.get("datatype")
+    if datatype is None or datatype == str(XSD.string):
+        # RDF 1.1: a simple literal is an xsd:string; OxigraphStore returns both plain.
+        return RLiteral(value)
+    # Virtuoso writes booleans as 1/0 and keeps derived integer types; Oxigraph does not.
+    value, datatype = canonical_literal(value, datatype)
+    return RLiteral(value, datatype=URIRef(datatype))
+
+
+def _rows(doc: Mapping[str, Any]) -> QueryResult:
+    if "boolean" in doc:
+        return QueryResult("ASK", boolean=bool(doc["boolean"]))
+    names = list(doc.get("head", {}).get("vars", []))
+    rows = [
+        {k: _term(v) for k, v in b.items() if k in names or not names}
+        for b in doc.get("results", {}).get("bindings", [])
+    ]
+    return QueryResult("SELECT", vars=names, rows=rows)
+
+
+_RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+}
+
+
+def _rdf_format(content_type: str | None) -> str:
+    mime = (content_type or "text/turtle").split(";")[0].strip().lower()
+    return _RDF_TYPES.get(mime, "turtle")
+
+
+# --- chunking that keeps blank nodes together ----------------------------------------------------
+
+
+def chunk_triples(graph: Graph, size: int) -> list[list[tuple[Node, Node, Node]]]:
+    """Split a graph into chunks of about ``size`` triples, never splitting a blank node.
+
+    Blank node labels are scoped to one document or request (RDF 1.1 Concepts §3.4,
+    SPARQL 1.1 Update §3.1.1), so all triples that reach one blank node (through other
+    blank nodes too) go into the same chunk.
+
+    >>> from rdflib import Graph, URIRef, BNode
+    >>> g = Graph(); b = BNode()
+    >>> _ = g.add((URIRef("urn:s"), URIRef("urn:p"), b))
+    >>> _ = g.add((b, URIRef("urn:q"), URIRef("urn:o")))
+    >>> [len(c) for c in chunk_triples(g, 1)]
+    [2]
+    """
+    parent: dict[Node, Node] = {}
+
+    def find(x: Node) -> Node:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    triples = sorted(graph, key=lambda t: tuple(x.n3() for x in t))
+    for s, _, o in triples:
+        if isinstance(s, BNode) and isinstance(o, BNode):
+            a, b = find(s), find(o)
+            if a != b:
+                parent[a] = b
+    groups: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    free: list[tuple[Node, Node, Node]] = []
+    for t in triples:
+        anchor = t[0] if isinstance(t[0], BNode) else t[2] if isinstance(t[2], BNode) else None
+        if anchor is None:
+            free.append(t)
+        else:
+            groups.setdefault(find(anchor), []).append(t)
+    chunks: list[list[tuple[Node, Node, Node]]] = []
+    current: list[tuple[Node, Node, Node]] = []
+    for group in [*groups.values(), *([t] for t in free)]:
+        if current and len(current) + len(group) > size:
+            chunks.append(current)
+            current = []
+        current.extend(group)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _ntriples(triples: Sequence[tuple[Node, Node, Node]]) -> bytes:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g.serialize(format="nt11", encoding="utf-8")
+
+
+# --- the store -----------------------------------------------------------------------------------
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server as a :class:`~cakg.graph.store.Store` (query, add_graph, serialize).
+
+    ``graphs`` names the graphs that form the dataset of every query; by default the
+    server's graphs under ``<base>graph/`` (found on first use), else its default graph.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        gsp_endpoint: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        graphs: Iterable[URIRef | str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        base: str = DEFAULT_BASE,
+        method: Method = "auto",
+    ) -> None:
+        if (user is None) != (password is None):
+            raise InputError("give both --user and --password, or neither")
+        self.endpoint = endpoint
+        self.user = user
+        self.password = password
+        self.timeout = timeout
+        self.base = base
+        self.method: Method = method
+        self._graphs = sorted({URIRef(str(g)) for g in graphs}) if graphs is not None else None
+        self._auth = _ChallengeAuth(user, password) if user and password else None
+        self._client = httpx.Client(timeout=timeout, auth=self._auth, follow_redirects=True)
+        self._given = (update_endpoint, gsp_endpoint)
+        self._endpoints: Endpoints | None = None
+
+    # -- endpoints ---------------------------------------------------------------------------------
+
+    @property
+    def endpoints(self) -> Endpoints:
+        """The server's endpoints, derived once from its ``Server`` header and the URL."""
+        if self._endpoints is None:
+            server = None
+            try:
+                r = self._client.get(self.endpoint, params={"query": "ASK {}"})
+                server = r.headers.get("server")
+            except httpx.HTTPError as exc:
+                raise RemoteError(f"cannot reach {self.endpoint}: {exc}") from None
+            self._endpoints = derive_endpoints(
+                self.endpoint,
+                server=server,
+                update_endpoint=self._given[0],
+                gsp_endpoint=self._given[1],
+                authenticated=self._auth is not None,
+            )
+        return self._endpoints
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- queries -----------------------------------------------------------------------------------
+
+    def graph_names(self) -> list[URIRef]:
+        """The graphs queries run over: the given ones, else the server's under ``<base>graph/``."""
+        if self._graphs is None:
+            sparql = (
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(STRSTARTS(STR(?g), {RLiteral(self.base + 'graph/').n3()})) }}"
+            )
+            res = self._select(sparql, dataset=False)
+            self._graphs = sorted(g for row in res.rows if isinstance(g := row.get("g"), URIRef))
+        return list(self._graphs)
+
+    def _wrapper(self, sparql: str, accept: str, dataset: bool) -> Any:
+        from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
+
+        sw = SPARQLWrapper(self.endpoint)
+        sw.setOnlyConneg(True)  # standard content negotiation, no format= parameters
+        sw.setMethod(POST)  # long queries and many graph names do not fit in a URL
+        sw.setTimeout(int(self.timeout))
+        sw.addCustomHttpHeader("Accept", accept)
+        if self.user and self.password:
+            sw.setCredentials(self.user, self.password)
+            if self._auth is not None and self._auth.scheme == "digest":
+                sw.setHTTPAuth(DIGEST)
+        if dataset:
+            for g in self.graph_names():
+                # SPARQL 1.1 Protocol §2.1.4: the request's dataset overrides the query's.
+                sw.addDefaultGraph(str(g))
+                sw.addNamedGraph(str(g))
+        sw.setQuery(sparql)
+        return sw
+
+    def _send(self, sparql: str, accept: str, dataset: bool) -> tuple[bytes, str | None]:
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        sw = self._wrapper(sparql, accept, dataset)
+        try:
+            response = sw.query().response
+            return response.read(), response.headers.get("Content-Type")
+        except QueryBadFormed as exc:
+            raise QuerySyntaxError(_first_line(str(exc))) from None
+        except SPARQLWrapperException as exc:
+            raise RemoteError(f"{self.endpoint}: {_first_line(str(exc))}") from None
+        except OSError as exc:  # urllib's URLError, timeouts, refused connections
+            raise RemoteError(f"cannot query {self.endpoint}: {exc}") from None
+
+    def _select(self, sparql: str, dataset: bool = True) -> QueryResult:
+        body, _ = self._send(sparql, "application/sparql-results+json", dataset)
+        try:
+            doc = json.loads(body)
+        except ValueError as exc:
+            raise RemoteError(f"{self.endpoint}: not SPARQL JSON results: {exc}") from None
+        return _rows(doc)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a query over the cakg graphs; parameters bound as in every other store."""
+        text = with_values(sparql, bindings)
+        if query_kind(text) != "CONSTRUCT":
+            return self._select(text)
+        body, ctype = self._send(text, "application/n-triples, text/turtle;q=0.9", True)
+        g = Graph()
+        bind_prefixes(g)
+        g.parse(data=body, format=_rdf_format(ctype))
+        return QueryResult("CONSTRUCT", graph=g)
+
+    # -- updates -----------------------------------------------------------------------------------
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            r = self._client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise RemoteError(f"{method} {url}: {exc}") from None
+        if r.status_code == 401:
+            who = "no credentials given (--user, --password)" if self._auth is None else "refused"
+            raise RemoteError(f"{method} {url}: HTTP 401 unauthorized: {who}")
+        if r.status_code == 403 and self._auth is None:
+            raise RemoteError(
+                f"{method} {url}: HTTP 403 forbidden: the store refuses anonymous writes; "
+                "give --user and --password"
+            )
+        if r.status_code >= 400:
+            raise RemoteError(f"{method} {url}: HTTP {r.status_code}: {_first_line(r.text)}")
+        return r
+
+    def update(self, sparql: str) -> None:
+        """Send a SPARQL 1.1 Update (Protocol §2.2.2: POST, application/sparql-update body)."""
+        url = self.endpoints.update
+        if url is None:
+            raise RemoteError(f"no update endpoint known for {self.endpoint} (--update-endpoint)")
+        self._request("POST", url, data={"update": sparql})
+
+    def _use_gsp(self) -> bool:
+        if self.method == "update":
+            return False
+        if self.method == "gsp" and self.endpoints.gsp is None:
+            raise RemoteError(f"no Graph Store endpoint known for {self.endpoint} (--gsp-endpoint)")
+        return self.endpoints.gsp is not None
+
+    def clear_graph(self, name: URIRef) -> None:
+        """Empty a graph (Update §3.2.2 DROP SILENT; or Graph Store §5.4 DELETE, 404 if absent)."""
+        if self.endpoints.update is not None and self.method != "gsp":
+            self.update(f"DROP SILENT GRAPH {name.n3()}")
+            return
+        url = self.endpoints.gsp
+        if url is None:
+            raise RemoteError(f"no way to clear graphs on {self.endpoint}")
+        try:
+            self._request("DELETE", url, params={self.endpoints.graph_param: str(name)})
+        except RemoteError as exc:
+            if "HTTP 404" not in str(exc):
+                raise
+
+    def add_triples(self, name: URIRef, triples: Sequence[tuple[Node, Node, Node]]) -> None:
+        """Add one chunk of triples to a graph (merging with what it holds)."""
+        if not triples:
+            return
+        data = _ntriples(triples)
+        if self._use_gsp():
+            # Graph Store §5.5: POST merges into the graph. N-Triples is Turtle, and
+            # every server reads text/turtle.
+            self._request(
+                "POST",
+                self.endpoints.gsp or "",
+                params={self.endpoints.graph_param: str(name)},
+                content=data,
+                headers={"Content-Type": "text/turtle; charset=utf-8"},
+            )
+            return
+        self.update(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{data.decode('utf-8')}}} }}")
+
+    def add_graph(self, name: URIRef, graph: Graph) -> None:
+        """Store protocol: load a graph into the named graph ``name`` (merging)."""
+        size = GSP_CHUNK if self._use_gsp() else UPDATE_CHUNK
+        for chunk in chunk_triples(graph, size):
+            self.add_triples(name, chunk)
+        if self._graphs is not None and name not in self._graphs:
+            self._graphs = sorted([*self._graphs, name])
+
+    def graph(self, name: URIRef) -> Graph:
+        """One graph's triples (Graph Store §5.2 GET, else a CONSTRUCT)."""
+        g = Graph()
+        bind_prefixes(g)
+        if self.endpoints.gsp is not None:
+            r = self._request(
+                "GET",
+                self.endpoints.gsp,
+                params={self.endpoints.graph_param: str(name)},
+                headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
+            )
+            g.parse(data=r.content, format=_rdf_format(r.headers.get("content-type")))
+            return g
+        res = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {name.n3()} {{ ?s ?p ?o }} }}")
+        return res.graph if res.graph is not None else g
+
+    def serialize(self, fmt: str = "nquads") -> bytes:
+        """The cakg graphs of the server as N-Quads or TriG."""
+        ds = Dataset()
+        bind_prefixes(ds)
+        for name in self.graph_names():
+            target = ds.graph(name)
+            for t in self.graph(name):
+                target.add(t)
+        out = ds.serialize(format="nquads" if fmt in ("nq", "nquads") else fmt, encoding="utf-8")
+        return out if isinstance(out, bytes) else b""
+
+
+def _first_line(text: str) -> str:
+    """The first line of a server's message, HTML tags removed (servers answer errors in HTML)."""
+    title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    if title and title.group(1).strip():
+        text = title.group(1)
+    text = re.sub(r"<!DOCTYPE[^>]*>|<[^>]+>", " ", text)
+    lines = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()]
+    return lines[0][:300] if lines else "no message"
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PushReport:
+    """What a push did: graphs and triples sent, how, and how long it took."""
+
+    endpoint: str
+    method: str
+    server: str
+    graphs: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    replaced: bool = False
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def _read_sources(source: KnowledgeGraph | Path | Sequence[Path]) -> KnowledgeGraph:
+    if isinstance(source, KnowledgeGraph):
+        return source
+    paths = [source] if isinstance(source, Path) else list(source)
+    kg = KnowledgeGraph()
+    for path in paths:
+        part = load_knowledge_graph(Path(path))
+        kg.base = part.base
+        for name, g in part:
+            target = kg.graph(name)
+            for t in g:
+                target.add(t)
+    return kg
+
+
+def push(
+    source: KnowledgeGraph | Path | Sequence[Path],
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    replace: bool = False,
+    update_endpoint: str | None = None,
+    gsp_endpoint: str | None = None,
+    method: Method = "auto",
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Any = None,
+    chunk_size: int | None = None,
+) -> PushReport:
+    """Load a built graph into a SPARQL 1.1 store, keeping its named graphs.
+
+    ``graph`` loads everything into that one graph instead; ``replace`` empties the
+    target graphs first (otherwise triples are added to what the graphs hold).
+    ``progress`` is a Rich console to draw a progress bar on (stderr in the CLI).
+    """
+    kg = _read_sources(source)
+    if graph is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph):
+        raise InputError(f"--graph must be an absolute IRI: {graph!r}")
+    targets: dict[URIRef, Graph] = {}
+    if graph is not None:
+        merged = kg.merged()
+        targets[URIRef(graph)] = merged
+    else:
+        targets = {name: g for name, g in kg if len(g)}
+    store = RemoteStore(
+        endpoint,
+        update_endpoint=update_endpoint,
+        gsp_endpoint=gsp_endpoint,
+        user=user,
+        password=password,
+        timeout=timeout,
+        base=kg.base,
+        method=method,
+    )
+    began = time.monotonic()
+    with store:
+        ep = store.endpoints
+        use_gsp = store._use_gsp()
+        report = PushReport(
+            endpoint, "graph-store" if use_gsp else "sparql-update", ep.server, replaced=replace
+        )
+        size = chunk_size or (GSP_CHUNK if use_gsp else UPDATE_CHUNK)
+        plan = [(name, chunk_triples(g, size)) for name, g in targets.items()]
+        total = sum(len(c) for _, chunks in plan for c in chunks)
+        advance = _progress_bar(progress, total)
+        try:
+            if replace:
+                for name in targets:
+                    store.clear_graph(name)
+            for name, chunks in plan:
+                for chunk in chunks:
+                    store.add_triples(name, chunk)
+                    advance(len(chunk), str(name))
+                report.graphs[str(name)] = sum(len(c) for c in chunks)
+        finally:
+            advance(0, None)
+    report.seconds = time.monotonic() - began
+    return report
+
+
+def _progress_bar(console: Any, total: int) -> Callable[[int, str | None], None]:
+    """A Rich progress bar on ``console``; ``advance(0, None)`` closes it."""
+    if console is None or total < PROGRESS_FROM:
+        return lambda n, label: None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn("pushing {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("triples"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("", total=total)
+    bar.start()
+
+    def advance(n: int, label: str | None) -> None:
+        if label is None:
+            bar.stop()
+            return
+        bar.update(task, advance=n, description=label.rsplit("/graph/", 1)[-1])
+
+    return advance
