@@ -335,6 +335,76 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
 
 # --- export, push --------------------------------------------------------------------------------
 
+EXPORT_FORMATS = ("ttl", "nt", "jsonld", "rdfxml", "trig", "nq", "ontology", "void", "all")
+
+
+@cli.command()
+@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", type=click.Choice(EXPORT_FORMATS), multiple=True,
+              default=("all",), show_default=True,
+              help="Format(s) to write (repeatable); all = every format, the ontology and void.ttl.")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for kg.<ext> (or a file name for one format).")
+@click.option("--dump-base", default=None,
+              help="URL the files will be published under, for the VoID/DCAT download links "
+              "(default <base>dump/).")
+@click.option("--endpoint", default=None, help="A SPARQL endpoint serving the data, for VoID.")
+@reports_errors
+def export(graph: tuple[Path, ...], formats: tuple[str, ...], out: Path, dump_base: str | None,
+           endpoint: str | None) -> None:
+    """Export a built graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads.
+
+    TriG and N-Quads keep the named graphs; the others merge them. The files are
+    deterministic: the same graph gives byte-identical files.
+    """
+    from cakg.graph.export import export_files
+
+    written = export_files(data_paths(graph), out, formats, dump_base=dump_base, endpoint=endpoint)
+    print_table("cakg export", ["file", "bytes"],
+                [[str(p), f"{p.stat().st_size:,}"] for p in written])
+
+
+@cli.command()
+@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True,
+              help="The store's SPARQL query endpoint (e.g. http://localhost:8890/sparql).")
+@click.option("--graph", "target", default=None,
+              help="Load everything into this one named graph (default: keep the build's graphs).")
+@click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User (or env CAKG_ENDPOINT_USER).")
+@click.option("--password", envvar="CAKG_ENDPOINT_PASSWORD",
+              help="Password (or env CAKG_ENDPOINT_PASSWORD).")
+@click.option("--replace", is_flag=True, help="Empty the target graphs first.")
+@click.option("--method", type=click.Choice(["auto", "gsp", "update"]), default="auto",
+              show_default=True, help="Graph Store Protocol, SPARQL Update, or whichever the "
+              "server offers (Graph Store preferred).")
+@click.option("--gsp-endpoint", default=None, help="Graph Store endpoint, if not derivable.")
+@click.option("--update-endpoint", default=None, help="SPARQL Update endpoint, if not derivable.")
+@click.option("--timeout", type=float, default=120.0, show_default=True,
+              help="Seconds to wait for each request.")
+@reports_errors
+def push(graph: tuple[Path, ...], endpoint: str, target: str | None, user: str | None,
+         password: str | None, replace: bool, method: str, gsp_endpoint: str | None,
+         update_endpoint: str | None, timeout: float) -> None:
+    """Load a built graph into a SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB, ...).
+
+    Named graphs are kept. Then `cakg query NAME --endpoint URL` runs the named
+    queries there.
+    """
+    from typing import cast
+
+    from cakg.graph.remote import Method
+    from cakg.graph.remote import push as push_graph
+
+    report = push_graph(data_paths(graph), endpoint, graph=target, user=user, password=password,
+                        replace=replace, method=cast(Method, method), gsp_endpoint=gsp_endpoint,
+                        update_endpoint=update_endpoint, timeout=timeout, progress=err_console)
+    print_table(f"cakg push ({report.server}, {report.method})", ["graph", "triples"],
+                [[g, f"{n:,}"] for g, n in report.graphs.items()])
+    console.print(f"pushed {report.triples:,} triples in {len(report.graphs)} graph(s) "
+                  f"to {report.endpoint} in {report.seconds:.1f} s"
+                  + (" (graphs replaced)" if report.replaced else ""))
+
+
 # --- view ----------------------------------------------------------------------------------------
 
 VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
