@@ -75,8 +75,9 @@ def load_knowledge_graph(path: Path) -> KnowledgeGraph:
         else:
             ds.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
-        raise InputError(f"not valid RDF: {str(exc).splitlines()[0] if str(exc) else exc}",
-                         path=path) from None
+        raise InputError(
+            f"not valid RDF: {str(exc).splitlines()[0] if str(exc) else exc}", path=path
+        ) from None
     kg = KnowledgeGraph()
     for g in ds.graphs():
         if not isinstance(g.identifier, URIRef) or len(g) == 0:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 # The project's own vocabulary. Stable across data bases: a user's --base changes
@@ -139,8 +139,8 @@ class Minter:
         return self.graph(f"article/{slugify(slug)}")
 
 
-def bind_prefixes(graph: object) -> None:
+def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes on an rdflib Graph or Dataset (override rdflib's defaults)."""
-    bind = getattr(graph, "bind")
+    bind = graph.bind
     for prefix, ns in PREFIXES.items():
         bind(prefix, ns, override=True, replace=True)

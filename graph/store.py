@@ -16,21 +16,20 @@ the clause is joined with the WHERE pattern before grouping and projection).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, cast, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RLiteral
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
-from cakg.graph.namespaces import XSD, bind_prefixes
 from cakg.errors import InputError
+from cakg.graph.namespaces import XSD, bind_prefixes
 
 QueryKind = Literal["SELECT", "ASK", "CONSTRUCT"]
 
@@ -80,7 +79,9 @@ class QueryResult:
         from rdflib.term import Variable
 
         r.vars = [Variable(v) for v in self.vars]
-        r.bindings = [{Variable(k): v for k, v in row.items()} for row in self.rows]
+        r.bindings = [
+            {Variable(k): cast(Identifier, v) for k, v in row.items()} for row in self.rows
+        ]
         return r
 
     def serialize(self, fmt: str) -> bytes:
@@ -137,7 +138,7 @@ def _strip_comments(sparql: str) -> str:
 
 
 def query_kind(sparql: str) -> QueryKind:
-    """The result form of a query: SELECT, ASK, or CONSTRUCT (CONSTRUCT and DESCRIBE give graphs)."""
+    """The result form of a query: SELECT, ASK, or CONSTRUCT (DESCRIBE gives a graph too)."""
     m = _KIND_RE.match(_strip_comments(sparql))
     if not m:
         return "SELECT"
@@ -218,7 +219,7 @@ def _syntax_error(exc: Exception) -> QuerySyntaxError:
 
 
 class OxigraphStore:
-    """The embedded, fast store (pyoxigraph), in memory or on disk; queries see the union of graphs."""
+    """The embedded store (pyoxigraph), in memory or on disk; queries see the union of graphs."""
 
     def __init__(self, path: Path | str | None = None) -> None:
         self._store = ox.Store(str(path)) if path is not None else ox.Store()
@@ -229,7 +230,11 @@ class OxigraphStore:
 
     def load_dataset(self, data: bytes, fmt: str = "trig") -> None:
         """Load a serialized dataset (TriG or N-Quads), keeping its named graphs."""
-        ox_fmt = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS}
+        ox_fmt = {
+            "trig": ox.RdfFormat.TRIG,
+            "nquads": ox.RdfFormat.N_QUADS,
+            "nq": ox.RdfFormat.N_QUADS,
+        }
         self._store.load(data, format=ox_fmt[fmt])
 
     def load_graph_file(self, data: bytes, fmt: ox.RdfFormat, name: URIRef | None) -> None:
@@ -268,12 +273,18 @@ class OxigraphStore:
             raise _syntax_error(exc) from None
 
     def serialize(self, fmt: str = "nquads") -> bytes:
-        ox_fmt = {"nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+        ox_fmt = {
+            "nquads": ox.RdfFormat.N_QUADS,
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+        }
         out = self._store.dump(format=ox_fmt[fmt])
         return out if isinstance(out, bytes) else b""
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
 
     def graph(self, name: URIRef) -> Graph:
         """One named graph as an rdflib Graph."""
@@ -316,7 +327,7 @@ class RdflibStore:
                 g.add(t)  # type: ignore[arg-type]
             return QueryResult("CONSTRUCT", graph=g)
         names = [str(v) for v in (res.vars or [])]
-        rows = []
+        rows: list[dict[str, Node]] = []
         for b in res.bindings:
             rows.append({str(k): v for k, v in b.items() if v is not None})
         return QueryResult("SELECT", vars=names, rows=rows)
@@ -327,8 +338,9 @@ class RdflibStore:
 
     def graph_names(self) -> list[URIRef]:
         return sorted(
-            g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef)
-            and g.identifier != URIRef("urn:x-rdflib:default")
+            g.identifier
+            for g in self.dataset.graphs()
+            if isinstance(g.identifier, URIRef) and g.identifier != URIRef("urn:x-rdflib:default")
         )
 
 
@@ -348,16 +360,21 @@ def _load_into(store: OxigraphStore, path: Path) -> None:
             ".jsonld": ox.RdfFormat.JSON_LD,
         }.get(suffix)
         if fmt is None:
-            raise InputError("unknown RDF file type (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)", path=path)
+            raise InputError(
+                "unknown RDF file type (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)", path=path
+            )
         store.load_graph_file(data, fmt, URIRef(path.resolve().as_uri()))
     except SyntaxError as exc:
         m = _OX_SYNTAX.search(str(exc))
-        raise InputError(f"not valid RDF: {str(exc).splitlines()[0]}", path=path,
-                         line=int(m.group(1)) if m else None) from None
+        raise InputError(
+            f"not valid RDF: {str(exc).splitlines()[0]}",
+            path=path,
+            line=int(m.group(1)) if m else None,
+        ) from None
 
 
 def open_store(paths: Path | str | Sequence[Path | str]) -> OxigraphStore:
-    """Open built graph files (TriG/N-Quads keep their named graphs) in an in-memory Oxigraph store."""
+    """Open built graph files (TriG/N-Quads keep named graphs) in an in-memory Oxigraph store."""
     items: Iterable[Path | str] = [paths] if isinstance(paths, Path | str) else paths
     store = OxigraphStore()
     for p in items:
@@ -367,7 +384,9 @@ def open_store(paths: Path | str | Sequence[Path | str]) -> OxigraphStore:
         if path.is_dir():
             trig = path / "kg.trig"
             if not trig.exists():
-                raise InputError("no kg.trig in this folder (run `cakg build -o` here first)", path=path)
+                raise InputError(
+                    "no kg.trig in this folder (run `cakg build -o` here first)", path=path
+                )
             path = trig
         _load_into(store, path)
     return store

@@ -9,4 +9,4 @@ trap 'rm -rf "$tmp"' EXIT
 "$py" -m pip install --quiet --no-deps --no-build-isolation --target "$tmp/site" "$root" >/dev/null 2>&1 \
   || "$py" -m pip install --quiet --no-deps --target "$tmp/site" "$root" >/dev/null
 cd "$tmp/site"
-"$py" -m mypy --strict --cache-dir "$tmp/cache" -p cakg
+"$py" -m mypy --strict --config-file "$root/pyproject.toml" --cache-dir "$tmp/cache" -p cakg

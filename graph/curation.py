@@ -1,0 +1,168 @@
+"""Curation overlays: a researcher's corrections, applied at build time and kept apart.
+
+An overlay is a YAML file beside the article (``<article-stem>.curation.yaml``) or given
+with ``--curation``. It may correct a claim's or answer's type, trend or certainty,
+add or drop mentions, and merge two entities::
+
+    article: my-article.txt          # optional when the file sits beside the article
+    curator: Jane Doe                # becomes prov:wasAttributedTo of the curation
+    claims:
+      12: {trend: weakening, certainty: low, add_mentions: [Russia], drop_mentions: [CSTO]}
+    answers:
+      4: {trend: weakening}
+    merge:
+      - {from: person/a-smith, into: person/anna-smith}
+
+Corrected statements leave the article's graph and go into its curation graph
+``<base>graph/article/<slug>/curation``, which records by PROV who curated it and
+from which file: extracted and curated statements stay distinguishable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from cakg.errors import InputError
+from cakg.graph.extract import Extraction, concept
+from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.namespaces import CAKG, DCT, PROV, SCHEMA, Minter, bind_prefixes
+from cakg.graph.reader import ArticleText
+
+__all__ = ["apply_curation", "find_overlay", "load_overlay"]
+
+_VALUES = {
+    "trend": ("trend", CAKG.hasTrend, ("strengthening", "weakening", "no change", "uncertain")),
+    "type": (
+        "type",
+        CAKG.hasClaimType,
+        ("prediction", "assessment", "recommendation", "observation"),
+    ),
+    "certainty": ("certainty", CAKG.hasCertainty, ("high", "medium", "low")),
+}
+
+
+def load_overlay(path: Path) -> dict[str, Any]:
+    """Parse an overlay file; a YAML error names the file and line."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"invalid curation YAML: {getattr(exc, 'problem', exc)}",
+            path=path,
+            line=(mark.line + 1) if mark is not None else None,
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError("curation file is not UTF-8 text", path=path) from None
+    if not isinstance(data, dict):
+        raise InputError("a curation overlay must be a YAML mapping", path=path)
+    return data
+
+
+def find_overlay(article: ArticleText, given: Sequence[Path]) -> Path | None:
+    """The overlay for an article: one given for it by name, else the file beside it."""
+    for path in given:
+        data = load_overlay(Path(path))
+        if data.get("article") in (None, article.name) and (
+            len(given) == 1 or data.get("article") == article.name
+        ):
+            return Path(path)
+    if article.path is not None:
+        beside = article.path.with_name(article.path.stem + ".curation.yaml")
+        if beside.exists():
+            return beside
+    return None
+
+
+def _resolve(value: str, minter: Minter, gazetteer: Gazetteer, where: Path) -> URIRef:
+    """An entity named in an overlay: an IRI, a path under the base, or a known name."""
+    if value.startswith(("http://", "https://")):
+        return URIRef(value)
+    if "/" in value:
+        return minter.iri(value)
+    found = gazetteer.find(value)
+    if found and found[0].start == 0 and found[0].end == len(value):
+        return found[0].iri
+    raise InputError(
+        f"unknown entity in curation overlay: {value!r} (give an IRI or a path "
+        "such as state/kazakhstan)",
+        path=where,
+    )
+
+
+def apply_curation(
+    ex: Extraction, overlay: Path, minter: Minter, gazetteer: Gazetteer, target: Graph
+) -> Graph:
+    """Apply an overlay to an article's graph `target`; return the curation graph."""
+    data = load_overlay(overlay)
+    art = ex.iri
+    cur = Graph()
+    bind_prefixes(cur)
+    activity = URIRef(f"{art}/curation")
+    cur.add((activity, RDF.type, PROV.Activity))
+    cur.add((activity, DCT.source, Literal(overlay.name)))
+    cur.add((minter.graph(f"article/{ex.slug}/curation"), PROV.wasGeneratedBy, activity))
+    if data.get("curator"):
+        curator = minter.person(str(data["curator"]))
+        cur.add((curator, RDF.type, PROV.Agent))
+        cur.add((curator, RDFS.label, Literal(str(data["curator"]), lang="en")))
+        cur.add((activity, PROV.wasAssociatedWith, curator))
+
+    def subject_of(kind: str, number: Any) -> URIRef:
+        iri = URIRef(f"{art}/{kind}/{number}")
+        if (iri, RDF.type, CAKG.Claim if kind == "claim" else CAKG.Answer) not in target:
+            raise InputError(f"no {kind} {number} in {ex.article.name}", path=overlay)
+        return iri
+
+    for kind, section in (("claim", "claims"), ("answer", "answers")):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise InputError(f"'{section}' must map numbers to corrections", path=overlay)
+        for number, changes in sorted(entries.items(), key=lambda kv: str(kv[0])):
+            subject = subject_of(kind, number)
+            if not isinstance(changes, dict):
+                raise InputError(f"{kind} {number}: corrections must be a mapping", path=overlay)
+            for key, raw in changes.items():
+                if key in _VALUES:
+                    scheme, prop, allowed = _VALUES[key]
+                    if str(raw) not in allowed:
+                        raise InputError(
+                            f"{kind} {number}: {key} must be one of "
+                            f"{', '.join(allowed)}, not {raw!r}",
+                            path=overlay,
+                        )
+                    target.remove((subject, prop, None))
+                    cur.add((subject, prop, concept(scheme, str(raw))))
+                elif key in ("add_mentions", "drop_mentions"):
+                    for name in raw or []:
+                        iri = _resolve(str(name), minter, gazetteer, overlay)
+                        if key == "add_mentions":
+                            cur.add((subject, CAKG.mentions, iri))
+                            cur.add((subject, SCHEMA.mentions, iri))
+                        else:
+                            target.remove((subject, CAKG.mentions, iri))
+                            target.remove((subject, SCHEMA.mentions, iri))
+                else:
+                    raise InputError(f"{kind} {number}: unknown correction {key!r}", path=overlay)
+            cur.add((subject, CAKG.curated, Literal(True)))
+            cur.add((subject, PROV.wasInfluencedBy, activity))
+
+    for item in data.get("merge") or []:
+        if not isinstance(item, dict) or "from" not in item or "into" not in item:
+            raise InputError("each merge needs 'from' and 'into'", path=overlay)
+        old = _resolve(str(item["from"]), minter, gazetteer, overlay)
+        new = _resolve(str(item["into"]), minter, gazetteer, overlay)
+        for s, p, o in list(target.triples((old, None, None))):
+            target.remove((s, p, o))
+            target.add((new, p, o))
+        for s, p, o in list(target.triples((None, None, old))):
+            target.remove((s, p, o))
+            target.add((s, p, new))
+        cur.add((old, OWL.sameAs, new))
+    return cur

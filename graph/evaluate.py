@@ -1,0 +1,201 @@
+"""`cakg evaluate`: extraction measured against a gold annotation.
+
+The gold file (YAML, format in ``tests/fixtures/gold/README.md``) lists an article's
+experts, and for every answer its expert, question, first words, the states and
+international organizations it names and its trend. Experts, answers and mentions
+get precision and recall; trends get accuracy over the answers both sides found;
+every claim's and answer's evidence is checked to quote the article exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import URIRef
+
+from cakg.errors import InputError
+from cakg.graph.build import build_knowledge_graph
+from cakg.graph.extract import Extraction
+from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.namespaces import DEFAULT_BASE, Minter
+from cakg.graph.reader import ArticleText, bundled_article, read_article
+from cakg.graph.reference import reference_graph
+
+__all__ = ["EvaluationReport", "Measure", "evaluate_article", "evaluate_extraction", "load_gold"]
+
+
+@dataclass
+class Measure:
+    """Precision and recall of one kind of item."""
+
+    name: str
+    true_positives: int
+    predicted: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.expected if self.expected else 1.0
+
+    @property
+    def support(self) -> int:
+        return self.expected
+
+
+@dataclass
+class EvaluationReport:
+    """All measures of one article."""
+
+    article: str
+    measures: list[Measure]
+    trend_correct: int = 0
+    trend_n: int = 0
+    offsets_exact: int = 0
+    offsets_total: int = 0
+    affiliations_correct: int = 0
+    affiliations_n: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def trend_accuracy(self) -> float:
+        return self.trend_correct / self.trend_n if self.trend_n else 1.0
+
+    def measure(self, name: str) -> Measure:
+        return next(m for m in self.measures if m.name == name)
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    """Read a gold annotation; errors name the file and line."""
+    if not path.is_file():
+        raise InputError("no such gold file", path=path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            path=path,
+            line=(mark.line + 1) if mark is not None else None,
+        ) from None
+    if not isinstance(data, dict) or "experts" not in data or "answers" not in data:
+        raise InputError("a gold file needs 'experts' and 'answers'", path=path)
+    return data
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").replace("\xa0", " ").split()).casefold()
+
+
+def evaluate_extraction(
+    ex: Extraction, gold: dict[str, Any], gazetteer: Gazetteer, minter: Minter
+) -> EvaluationReport:
+    """Compare one extraction with its gold annotation."""
+    report = EvaluationReport(ex.article.name, [])
+    text = ex.article.text
+
+    # Experts: name and country.
+    def state_iri(label: str) -> URIRef | None:
+        for m in gazetteer.find(label):
+            if m.kind == "state" and m.start == 0 and m.end == len(label):
+                return m.iri
+        return None
+
+    gold_experts = {(_norm(e["name"]), state_iri(e["country"])) for e in gold["experts"]}
+    got_experts = {(_norm(h.name), state_iri(h.country)) for h in ex.structure.experts}
+    report.measures.append(
+        Measure("experts", len(gold_experts & got_experts), len(got_experts), len(gold_experts))
+    )
+    by_name = {_norm(h.name): h for h in ex.structure.experts}
+    for e in gold["experts"]:
+        h = by_name.get(_norm(e["name"]))
+        report.affiliations_n += 1
+        if (
+            h
+            and _norm(h.affiliation) == _norm(e.get("affiliation"))
+            and _norm(h.role) == _norm(e.get("role"))
+        ):
+            report.affiliations_correct += 1
+
+    # Answers: matched by expert, question and first words, in order.
+    got = {i: a for i, a in enumerate(ex.answers)}
+    matched: list[tuple[dict[str, Any], int]] = []
+    for ga in gold["answers"]:
+        for i, a in list(got.items()):
+            if (
+                _norm(a.expert) == _norm(ga["expert"])
+                and _norm(a.question) == _norm(ga["question"])
+                and _norm(text[a.start : a.end]).startswith(_norm(ga["starts_with"]))
+            ):
+                matched.append((ga, i))
+                del got[i]
+                break
+        else:
+            report.errors.append(f"answer not found: {ga['expert']} / {ga['question'][:50]}")
+    report.measures.append(Measure("answers", len(matched), len(ex.answers), len(gold["answers"])))
+
+    # Mentions of states and international organizations, per matched answer.
+    for kind in ("states", "organizations"):
+        tp = pred = exp = 0
+        for ga, i in matched:
+            a = ex.answers[i]
+            if kind == "states":
+                expected = {state_iri(s) for s in ga.get("states") or []}
+                predicted = set(a.states)
+            else:
+                expected = {minter.org(o.lower()) for o in ga.get("organizations") or []}
+                predicted = set(a.organizations)
+            tp += len(expected & predicted)
+            pred += len(predicted)
+            exp += len(expected)
+            for miss in expected - predicted:
+                report.errors.append(
+                    f"missed {kind[:-1]} {miss} in {ga['expert']} / {ga['question'][:40]}"
+                )
+            for extra in predicted - expected:
+                report.errors.append(
+                    f"extra {kind[:-1]} {extra} in {ga['expert']} / {ga['question'][:40]}"
+                )
+        report.measures.append(Measure(f"mentions: {kind}", tp, pred, exp))
+
+    for ga, i in matched:
+        report.trend_n += 1
+        if ex.answers[i].trend == ga["trend"]:
+            report.trend_correct += 1
+        else:
+            report.errors.append(
+                f"trend {ex.answers[i].trend!r} ≠ gold {ga['trend']!r}: "
+                f"{ga['expert']} / {ga['question'][:40]}"
+            )
+
+    # Evidence: the quoted text is exactly the text between the offsets.
+    from cakg.graph.namespaces import OA
+
+    for _, _, exact_node in ex.graph.triples((None, OA.exact, None)):
+        report.offsets_total += 1
+        del exact_node
+    for sel in ex.graph.subjects(OA.start, None):
+        start = int(str(ex.graph.value(sel, OA.start)))
+        end = int(str(ex.graph.value(sel, OA.end)))
+        quote = ex.graph.value(URIRef(str(sel).rsplit("/", 1)[0] + "/quote"), OA.exact)
+        if quote is not None and text[start:end] == str(quote):
+            report.offsets_exact += 1
+    return report
+
+
+def evaluate_article(
+    article: Path, gold_path: Path, *, base: str | None = None
+) -> EvaluationReport:
+    """Extract ARTICLE and compare it with GOLD (`article: bundled` means the bundled article)."""
+    gold = load_gold(gold_path)
+    text: ArticleText = bundled_article() if str(article) == "bundled" else read_article(article)
+    minter = Minter(base or DEFAULT_BASE)
+    _, extractions, _ = build_knowledge_graph([text], base=minter.base)
+    gazetteer = Gazetteer.from_graph(reference_graph(minter))
+    return evaluate_extraction(extractions[0], gold, gazetteer, minter)

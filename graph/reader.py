@@ -1,0 +1,261 @@
+"""Reading articles: plain text, Markdown and HTML pages, into one normalized text.
+
+Offsets everywhere in cakg index :attr:`ArticleText.text`, the text *as read*:
+for plain text and Markdown the file's own characters with line ends normalized
+to ``\\n`` (and a leading byte-order mark dropped); for HTML the text of the
+article's content blocks, one block a paragraph, with navigation, share buttons,
+sidebars and footers removed.
+
+>>> a = read_text("Title\\r\\n\\r\\nBody", name="x.txt")
+>>> a.text
+'Title\\n\\nBody'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cakg.errors import InputError
+
+__all__ = ["BUNDLED_ARTICLE", "ArticleText", "bundled_article", "read_article", "read_text"]
+
+BUNDLED_ARTICLE = "cabar-2022-01-crisis-in-kazakhstan-regional-cooperation.txt"
+
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_MD_SUFFIXES = {".md", ".markdown"}
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article as read: its name, normalized text, format and metadata (URL, publisher, date)."""
+
+    name: str
+    text: str
+    fmt: str  # "text" | "markdown" | "html"
+    meta: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset (for messages that name the line)."""
+        return self.text.count("\n", 0, offset) + 1
+
+
+def _decode(data: bytes, path: Path | str) -> str:
+    if not data.strip():
+        raise InputError("the file is empty", path=path)
+    if b"\x00" in data[:8192]:
+        raise InputError("binary data, not a text article", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            path=path,
+            line=line,
+        ) from None
+
+
+def _normalize(text: str) -> str:
+    # Offsets are defined on \n line ends (CONTRACT: "line ends normalized to \n").
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _sidecar_meta(path: Path) -> dict[str, Any]:
+    """Metadata from `<stem>.meta.yaml` beside the article, if present."""
+    meta_path = path.with_name(path.stem + ".meta.yaml")
+    if not meta_path.exists():
+        return {}
+    return _load_meta(meta_path.read_text(encoding="utf-8"), meta_path)
+
+
+def _load_meta(text: str, where: Path | str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"invalid YAML metadata: {getattr(exc, 'problem', exc)}",
+            path=where,
+            line=(mark.line + 1) if mark is not None else None,
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("metadata must be a YAML mapping", path=where)
+    return {
+        str(k): (str(v) if not isinstance(v, str | int | float | list) else v)
+        for k, v in data.items()
+    }
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+def read_text(
+    text: str,
+    *,
+    name: str,
+    fmt: str = "text",
+    meta: dict[str, Any] | None = None,
+    path: Path | None = None,
+) -> ArticleText:
+    """Wrap an already decoded text (normalizing line ends; HTML is reduced to its content)."""
+    meta = dict(meta or {})
+    if fmt == "html":
+        text, html_meta = html_to_text(text)
+        for k, v in html_meta.items():
+            meta.setdefault(k, v)
+    else:
+        text = _normalize(text)
+        if fmt == "markdown":
+            m = _FRONT_MATTER.match(text)
+            if m:
+                for k, v in _load_meta(m.group(1), path or name).items():
+                    meta.setdefault(k, v)
+    return ArticleText(name=name, text=text, fmt=fmt, meta=meta, path=path)
+
+
+def read_article(path: Path) -> ArticleText:
+    """Read one article file; a clear InputError (exit 2) names the file when it can't be read."""
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, not an article file", path=path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    text = _decode(data, path)
+    suffix = path.suffix.lower()
+    fmt = "html" if suffix in _HTML_SUFFIXES else "markdown" if suffix in _MD_SUFFIXES else "text"
+    if fmt == "text" and re.match(r"\s*(<!doctype html|<html)", text[:200], re.IGNORECASE):
+        fmt = "html"
+    return read_text(text, name=path.name, fmt=fmt, meta=_sidecar_meta(path), path=path)
+
+
+def bundled_article() -> ArticleText:
+    """The bundled CABAR.asia roundup (package data), with its source attribution."""
+    folder = files("cakg.graph.data").joinpath("articles")
+    data = folder.joinpath(BUNDLED_ARTICLE).read_bytes()
+    meta_text = folder.joinpath(BUNDLED_ARTICLE.removesuffix(".txt") + ".meta.yaml").read_text(
+        encoding="utf-8"
+    )
+    meta = _load_meta(meta_text, BUNDLED_ARTICLE)
+    return read_text(_decode(data, BUNDLED_ARTICLE), name=BUNDLED_ARTICLE, fmt="text", meta=meta)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+# Page chrome that is never article content (HTML Living Standard §4.3 sectioning:
+# nav/aside/footer; plus the share/related/comment widgets publishers add).
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "aside",
+    "footer",
+    "header",
+    "form",
+    "button",
+    "iframe",
+    "svg",
+    "select",
+    "input",
+    "label",
+)
+_DROP_HINTS = re.compile(
+    r"(share|social|related|comment|sidebar|breadcrumb|menu|newsletter|subscribe|advert|"
+    r"banner|cookie|footer|navbar|widget|tags|popup|modal|spelling)",
+    re.IGNORECASE,
+)
+_BLOCKS = (
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "li",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "figcaption",
+    "td",
+    "th",
+)
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
+    """The article text of an HTML page (content blocks, one per paragraph) and its metadata."""
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(html, "lxml")
+    meta: dict[str, Any] = {}
+    for prop, key in (
+        ("og:url", "url"),
+        ("og:site_name", "publisher"),
+        ("article:published_time", "date_published"),
+        ("og:title", "title"),
+    ):
+        tag = soup.find("meta", attrs={"property": prop})
+        if isinstance(tag, Tag) and tag.get("content"):
+            meta[key] = str(tag.get("content")).strip()
+    canonical = soup.find("link", attrs={"rel": "canonical"})
+    if isinstance(canonical, Tag) and canonical.get("href"):
+        meta.setdefault("url", str(canonical.get("href")).strip())
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag) or tag.attrs is None:
+            continue
+        hint = " ".join([str(tag.get("id", ""))] + [str(c) for c in (tag.get("class") or [])])
+        role = str(tag.get("role", ""))
+        if (hint.strip() and _DROP_HINTS.search(hint)) or role in (
+            "navigation",
+            "complementary",
+            "contentinfo",
+            "banner",
+        ):
+            tag.decompose()
+    root = (
+        soup.find("article") or soup.find("main") or soup.find(True, attrs={"role": "main"}) or soup.body
+    )
+    if not isinstance(root, Tag):
+        return "", meta
+    lines: list[str] = []
+    title = soup.find("h1")
+    if isinstance(title, Tag) and root.find("h1") is None:
+        lines.append(_clean(title.get_text(" ")))
+    for block in root.find_all(_BLOCKS):
+        if not isinstance(block, Tag) or block.find_parent(_BLOCKS) is not None:
+            continue
+        text = _clean(block.get_text(" "))
+        if not text:
+            continue
+        if block.name == "li" and block.parent is not None and block.parent.name == "ol":
+            siblings = [s for s in block.parent.find_all("li", recursive=False)]
+            text = f"{siblings.index(block) + 1}. {text}"
+        lines.append(text)
+    return "\n\n".join(lines) + ("\n" if lines else ""), meta
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\xa0", " ")
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r"\s*\n\s*", " ", text)
+    # get_text(" ") puts a space before punctuation that followed an inline tag.
+    text = re.sub(r" ([,.;:!?)\]”»])", r"\1", text)
+    text = re.sub(r"([(\[“«]) ", r"\1", text)
+    return text.strip()

@@ -1,0 +1,58 @@
+"""Extraction measured against the gold annotations in tests/fixtures/gold (one test per fixture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cakg.graph.evaluate import EvaluationReport, evaluate_article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLD = sorted((FIXTURES / "gold").glob("*.yaml"))
+
+
+def _article(gold: Path) -> Path:
+    ref = yaml.safe_load(gold.read_text(encoding="utf-8"))["article"]
+    return Path("bundled") if ref == "bundled" else FIXTURES / ref
+
+
+@pytest.fixture(scope="module", params=GOLD, ids=[g.stem for g in GOLD])
+def report(request: pytest.FixtureRequest) -> EvaluationReport:
+    gold: Path = request.param
+    return evaluate_article(_article(gold), gold)
+
+
+def test_gold_files_exist() -> None:
+    assert len(GOLD) >= 4, "the bundled article and at least three more fixtures"
+
+
+def test_experts_all_found(report: EvaluationReport) -> None:
+    m = report.measure("experts")
+    assert (m.precision, m.recall) == (1.0, 1.0), report.errors
+
+
+def test_answers_all_found(report: EvaluationReport) -> None:
+    m = report.measure("answers")
+    assert (m.precision, m.recall) == (1.0, 1.0), report.errors
+
+
+@pytest.mark.parametrize("kind", ["mentions: states", "mentions: organizations"])
+def test_mentions(report: EvaluationReport, kind: str) -> None:
+    m = report.measure(kind)
+    assert m.recall >= 0.95, (m.recall, [e for e in report.errors if "missed" in e])
+    assert m.precision >= 0.9, (m.precision, [e for e in report.errors if "extra" in e])
+
+
+def test_answer_trends(report: EvaluationReport) -> None:
+    assert report.trend_accuracy >= 0.8, [e for e in report.errors if e.startswith("trend")]
+
+
+def test_roles_and_affiliations(report: EvaluationReport) -> None:
+    assert report.affiliations_correct == report.affiliations_n
+
+
+def test_evidence_offsets_exact(report: EvaluationReport) -> None:
+    assert report.offsets_total > 0
+    assert report.offsets_exact == report.offsets_total
