@@ -23,15 +23,28 @@ Precedence rules (documented once here, applied in the functions below):
   think") > high (boosters such as "of course", "undoubtedly", "clearly", or no hedge
   at all). "Probably" is medium: it commits to the more likely outcome, unlike
   "perhaps". "It seems to me" is an opinion marker (medium); a bare "it seems" is low.
-* **Trend** — every lexicon match is a vote. Negation turns a directional or
-  change cue into "no change" ("should not suffer", "did not affect", "I do not
-  think that ... a negative impact"); a negated "no change" or uncertainty cue is
-  dropped. Explicit no-change and uncertainty statements and negated cues weigh 2,
-  plain directional cues 1, cues inside a ", which ..." aside half. The label with
-  the highest total wins; a strengthening/weakening tie is "uncertain"
-  (rule ``mixed-cues``). Short direct replies ("I do not think so.", "No.",
-  "Of course, yes.") get reply rules that :func:`answer_trend` reads together with
-  the question.
+* **Trend** — every lexicon match is a vote; overlapping matches go to the longer
+  phrase. Negation is scoped: a negator (not, no, never, n't, neither, without,
+  hardly, cannot, absence of ...) at most four words before the cue in the same
+  clause, or a negated belief ("I do not think/expect/see ...", "there is no reason
+  to", "unlikely to") over the clause it introduces. A negated deterioration or a
+  negated change is "no change" ("should not suffer", "did not affect", "I do not
+  think that ... a negative impact"), a negated improvement a weaker "no change",
+  "no longer" + improvement a weakening, a negated positive state ("not always
+  smooth") a weakening; a negated "no change" or uncertainty cue is dropped. The
+  rejected alternative ("grow rather than decline"), a later or earlier state ("worse
+  before it gets better", "from a frozen state"), an asked-about one ("whether it
+  will grow") and a definite reference to the event itself ("the clashes showed")
+  cast no vote; growth of a negative ("competition will intensify") is a weakening.
+  Weights: explicit no-change and uncertainty statements and negated deteriorations
+  2, directional cues 1, "remain"/"continue" 0.9 and only when nothing else fires;
+  cues in a ", which ..." aside half, after ", so" 1.5. The label with the highest
+  total wins; a strengthening/weakening tie is "uncertain" (rule ``mixed-cues``).
+  A claim that opens with "therefore"/"but"/"although" gets a ``conclusion/``,
+  ``contrast/`` or ``concession/`` prefix on its rule, and " (+N more)" counts the
+  agreeing cues; :func:`answer_trend` weighs claims by both. Short direct replies
+  ("I do not think so.", "No.", "Of course, yes.") get reply rules that
+  :func:`answer_trend` reads together with the question.
 """
 
 from __future__ import annotations
@@ -347,7 +360,7 @@ _UP_VERB_BEFORE = r"(?:develop\w*|" + _UP_VERB[3:]
 _DOWN_VERB = (
     r"(?:reduc\w*|decreas\w*|curtail\w*|cut\w*|limit\w*|freez\w*|froze\w*|suspend\w*|scal\w+ down|"
     r"stop\w*|halt\w*|damag\w*|harm\w*|undermin\w*|complicat\w*|spoil\w*|sour\w*|"
-    r"fewer|less|lesser|smaller|weaker|hamper\w*|hinder\w*|poison\w*)"
+    r"fewer|less|lesser|smaller|weaker|hamper\w*|hinder\w*|poison\w*|hit|hits|hitting)"
 )
 
 STRENGTHENING = (
@@ -363,8 +376,9 @@ STRENGTHENING = (
     r"better (?:relations|ties|cooperation)",
     r"optimis(?:m|tic)",
     # growth without a named object: "I expect contacts with Kabul to expand further"
-    r"(?:to|will|would|keep|keeps|kept) (?:\w+ )?(?:expand|grow|growing|increase|increasing|"
-    r"rise|rising)",
+    r"(?:to|will|would|keep|keeps|kept|is|are) (?:\w+ )?(?:expand|grow|growing|increase|"
+    r"increasing|rise|rising|expanding)",
+    r"more (?:often|frequently|regularly|closely)",
     r"accelerat\w*",
     r"renew\w*",
     r"rapprochement",
@@ -447,7 +461,9 @@ WEAKENING = (
     r"overshadow\w*",
     r"slow\w* down",
     r"exhausted",
-    r"los\w+ (?:\w+ ){0,2}(?:momentum|relevance|significance|ground|steam|interest)",
+    r"los\w+ (?:\w+ ){0,2}(?:momentum|relevance|significance|ground|steam|interest|"
+    r"credibility|trust|authority|influence|weight|appeal)",
+    r"disrupt\w*",
     r"negative(?:ly)?",
     r"negative(?: \w+)? (?:impact|effect|influence|dynamics|trend|consequences|role)",
     r"break\w*(?: off)? (?:\w+ ){0,2}(?:ties|relations)",
@@ -470,6 +486,8 @@ NO_CHANGE = (
     r"status quo",
     r"business as usual",
     r"(?:cycle|pattern|scenario|history) (?:\w+ ){0,3}repeat\w*",
+    r"(?:changes?|shifts?|revision) (?:\w+ ){0,4}(?:is|are|would be) (?:simply )?(?:out of the "
+    r"question|excluded|impossible|unthinkable|ruled out)",
 )
 # Verbs of continuity: weaker evidence of "no change" than the explicit phrases above, and
 # counted only when no other cue fires ("will continue to decline" is a weakening).
@@ -481,6 +499,7 @@ CONTINUITY = (
     r"stays",
     r"stayed",
     r"continu(?:e|es|ed|ing)",
+    r"continuity",
     r"stagnat\w*",
 )
 # Verbs and nouns of change with no direction: only their negation is a trend ("no change").
@@ -504,6 +523,9 @@ UNCERTAIN = (
     r"judge|answer|know|foresee|determine|draw conclusions)",
     r"(?:is|are) not (?:yet )?clear",
     r"(?:outlook|future|outcome|question) (?:is|remains) (?:still |wide )?open",
+    r"(?:difficult|hard|complicated|open) question",
+    r"refrain from (?:\w+ )?(?:forecasts|predictions|forecasting|predicting)",
+    r"cannot give (?:an? )?(?:unambiguous|definite|definitive|clear|certain) answer",
     r"remains to be seen",
     r"(?:is|it's|remains?) (?:still )?(?:unclear|not clear|uncertain|unknown|an open question)",
     r"time will tell",
@@ -578,7 +600,9 @@ _DENIAL_REPLY = re.compile(
     r"(?:well,?\s+|honestly,?\s+)?(?:no|not really|hardly|unlikely|of course not|certainly not|"
     r"definitely not|absolutely not|not at all|not now|not yet|i doubt (?:it|that|so)|"
     r"(?:i|we) (?:do not|don't|would not|wouldn't) (?:think|believe|expect|say) so|"
-    r"i (?:do not|don't) think that (?:will|they will) happen)"
+    r"i (?:do not|don't) think that (?:will|they will) happen|"
+    r"there (?:is|are) no (?:prerequisites|grounds|reasons?|basis|preconditions) "
+    r"for (?:this|that|it))"
 )
 _AFFIRM_REPLY = re.compile(
     r"(?:(?:yes|of course|certainly|definitely|undoubtedly|surely|absolutely|most likely|"
@@ -1471,6 +1495,16 @@ def _reply_trend(claims: Sequence[Classification], polarity: str) -> Cue:
     """The answer's trend when its first claim is a direct yes/no reply to the question."""
     reply = claims[0].trend
     denial = reply.rule.startswith("reply-denial")
+    if denial and polarity in _DIRECTIONS:
+        # "Will X get stronger?" "Unlikely. ... it has lost its credibility": a denial
+        # followed by a clear opposite direction is that direction, else no change
+        opposite = "weakening" if polarity == "strengthening" else "strengthening"
+        totals, best = _tally(claims[1:], offset=1)
+        # a single hedged remark ("it could even harm the format") is not enough
+        if totals.get(opposite, 0.0) >= _CLEAR_MAJORITY * _WEAK:
+            others = [v for k, v in totals.items() if k != opposite]
+            if not others or totals[opposite] >= _CLEAR_MAJORITY * max(others):
+                return Cue(opposite, best[opposite][1].text, f"reply-denial→{opposite}")
     if denial and polarity != "no change":
         return Cue("no change", reply.text, "reply-denial→no change")
     if not denial and polarity in _DIRECTIONS:
@@ -1494,17 +1528,24 @@ def answer_trend(claims: Sequence[Classification], question: str | None = None) 
     Rules, in order:
 
     1. A direct reply in the first claim ("I do not think so.", "Yes, I think so.") to a
-       yes/no question: a denial is "no change"; an affirmation takes the question's own
-       direction ("Will cooperation deepen?" → strengthening), or, for "Will ... change?",
-       the direction of the rest of the answer.
-    2. Otherwise a weighted vote of the claims' trends: explicit and negated no-change
-       statements and uncertainty statements weigh 2, directional cues 1; times certainty
-       (high 1, medium 0.8, low 0.5), claim type (prediction and assessment 1,
-       recommendation 0.5, observation 0.3), discourse role (conclusion 1.5, contrast 1.25,
-       concession 0.5) and 1.5 for the first claim. The top label wins if it outweighs the
-       runner-up 1.5 times ("weighted-majority").
-    3. A close strengthening/weakening contest is "uncertain" ("mixed"); another close call
-       goes to the first claim that took one of the two sides ("first-decided-claim").
+       yes/no question ("Will/Should/Is ...?", not "Can ...?"; no question given counts as
+       "Will ... change?"): a denial is "no change", unless the question asks about a
+       direction and the rest of the answer clearly goes the other way ("Will it get
+       stronger?" "Unlikely. It has lost its credibility." → weakening); an affirmation
+       takes the question's direction ("Will cooperation deepen?" → strengthening), or, for
+       "Will ... change?", the direction of the rest of the answer.
+    2. Otherwise a weighted vote of the claims' trends. Base weight: explicit no-change
+       and uncertainty statements, negated deteriorations and negated changes of the
+       relation itself 2; directional cues, negated improvements and negated changes of a
+       side issue 1; "remain"/"continue" alone 0.9; mixed 0.5; ×1.5 / ×2 when two / three
+       cues of the sentence agree. Times certainty (high and medium 1, low 0.5; not for
+       "uncertain"), claim type (prediction, assessment 1; recommendation 0.5; observation
+       0.3), discourse role (conclusion 1.5, contrast 1.25, concession 0.5), an expert's
+       stated verdict ("I think/expect ...") 1.5, and position (first claim 1.5, last 1.25).
+       The top label wins if it outweighs the runner-up 1.5 times ("weighted-majority").
+    3. A close call: the side the expert states as a verdict wins ("expert-verdict"); else
+       a strengthening/weakening contest is "uncertain" ("mixed"), and any other goes to
+       the first claim that took one of the two sides ("first-decided-claim").
     4. No cue at all: "uncertain" ("default").
 
     >>> claims = [classify("I do not think so."), classify("Trade may grow.")]

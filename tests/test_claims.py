@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from cakg.graph.claims import (
     CERTAINTIES,
     CLAIM_TYPES,
@@ -110,10 +111,9 @@ def test_cue_invariants_on_every_claim_of_the_bundled_article() -> None:
 
 def test_classification_is_frozen() -> None:
     c = classify("Relations will improve.")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        c.trend = Cue("weakening", "", "x")  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        c.trend.label = "weakening"  # type: ignore[misc]
+    for obj, name in ((c, "trend"), (c.trend, "label")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, name, "weakening")
 
 
 def test_cue_text_keeps_original_case_and_apostrophes() -> None:
@@ -447,3 +447,20 @@ def test_answer_trend_names_the_deciding_words() -> None:
     cue = answer_trend(claims)
     assert cue.label == "weakening"
     assert cue.text in {c.trend.text for c in claims}
+
+
+ANSWERS: list[dict[str, Any]] = yaml.safe_load(
+    (FIXTURES / "claims" / "answers.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize(
+    "case", ANSWERS, ids=[f"{i:02d}-{a['trend']}" for i, a in enumerate(ANSWERS, 1)]
+)
+def test_answer_trend_case(case: dict[str, Any]) -> None:
+    text = case["answer"]
+    claims = [classify(text[s:e]) for s, e in split_claims(text)]
+    cue = answer_trend(claims, case["question"])
+    assert cue.label == case["trend"], (cue, [c.trend for c in claims])
+    assert cue.label in TRENDS
+    assert cue.text in text or cue.text == ""
