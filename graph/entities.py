@@ -4,9 +4,9 @@ They are found by the shape of the text around them (a title before a name, an
 organization word in a capitalized phrase, "Treaty of …", "the events in <State>"),
 anchored on what the gazetteer did find, and become nodes marked as not linked.
 
->>> ents = find_entities("the jazz musician Vikram Ruzakhunov was arrested", [])
+>>> ents = find_entities("the poet Daniyar Omarov was arrested", [])
 >>> [(e.kind, e.label) for e in ents]
-[('person', 'Vikram Ruzakhunov')]
+[('person', 'Daniyar Omarov')]
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """`cakg info`: what a built graph holds, counted with SPARQL over the store.
 
->>> import tempfile, pathlib
->>> from cakg.graph.build import build_graph
->>> out = pathlib.Path(tempfile.mkdtemp()); _ = build_graph([], out)
->>> graph_info([out / "kg.trig"])["experts"]
-5
+>>> from rdflib import Graph, URIRef
+>>> from rdflib.namespace import RDF
+>>> from cakg.graph.namespaces import CAKG
+>>> from cakg.graph.store import OxigraphStore
+>>> g = Graph(); _ = g.add((URIRef("urn:x:expert"), RDF.type, CAKG.Expert))
+>>> s = OxigraphStore(); s.add_graph(URIRef("urn:x:graph"), g)
+>>> store_info(s)["experts"], store_info(s)["triples"]
+(1, 1)
 """
 
 from __future__ import annotations

@@ -75,12 +75,13 @@ __all__ = [
 def slugify(text: str) -> str:
     """Lower-case ASCII slug of a name: transliterated accents, hyphens between words.
 
-    >>> slugify("Farkhod Tolipov")
-    'farkhod-tolipov'
+    >>> slugify("Aigerim Sultanova")
+    'aigerim-sultanova'
     >>> slugify("Côte d’Ivoire")
     'cote-d-ivoire'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Apostrophes and other marks separate words ("d’Ivoire"); accents fold to ASCII.
+    decomposed = unicodedata.normalize("NFKD", re.sub(r"[^\w\s]", " ", text))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug or "x"

@@ -141,7 +141,7 @@ _HEADER = re.compile(
 def looks_like_name(text: str) -> bool:
     """True for 2–5 capitalized words, as a person's name is written ("Anna Li", "A. Lukashenko").
 
-    >>> looks_like_name("Rustam Mukhamedov"), looks_like_name("Regional cooperation")
+    >>> looks_like_name("Aigerim Sultanova"), looks_like_name("Regional cooperation")
     (True, False)
     """
     tokens = text.split()
