@@ -172,7 +172,7 @@ _VERB = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_SPLIT = re.compile(
-    r";[ \t]+|,[ \t]+(?=(?:but|although|though|while|whereas|however,)\s)", re.IGNORECASE
+    r";[ \t]+|,[ \t]+(?=(?:but|yet|although|though|while|whereas|however,)\s)", re.IGNORECASE
 )
 _MIN_CLAUSE_WORDS = 5
 
@@ -294,7 +294,7 @@ def _can_stand_alone(segment: str) -> bool:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split one sentence at "; " or ", but/although/while/however" into independent clauses."""
+    """Split one sentence at "; " or ", but/yet/although/while/however" into independent clauses."""
     pieces: list[tuple[int, int]] = []
     cur = start
     for m in _CLAUSE_SPLIT.finditer(text, start, end):
@@ -359,7 +359,8 @@ _UP_VERB = (
 _UP_VERB_BEFORE = r"(?:develop\w*|" + _UP_VERB[3:]
 _DOWN_VERB = (
     r"(?:reduc\w*|decreas\w*|curtail\w*|cut\w*|limit\w*|freez\w*|froze\w*|suspend\w*|scal\w+ down|"
-    r"stop\w*|halt\w*|damag\w*|harm\w*|undermin\w*|complicat\w*|spoil\w*|sour\w*|"
+    r"stop\w*|halt\w*|damag\w*|harm|harms|harmed|harming|undermin\w*|complicat\w*|spoil\w*|"
+    r"sour|soured|souring|"
     r"fewer|less|lesser|smaller|weaker|hamper\w*|hinder\w*|poison\w*|hit|hits|hitting)"
 )
 
@@ -380,7 +381,7 @@ STRENGTHENING = (
     r"increasing|rise|rising|expanding)",
     r"more (?:often|frequently|regularly|closely)",
     r"accelerat\w*",
-    r"renew\w*",
+    r"renew(?:s|ed|al|ing)?",  # not "renewable"
     r"rapprochement",
     r"cooperat(?:e|es|ed|ing) (?:more )?(?:closely|actively|intensively)",
     r"reinforc\w*",
@@ -393,7 +394,7 @@ STRENGTHENING = (
     r"(?:more |further )?institutionali[sz]\w*",
     r"new impetus",
     r"mutual trust",
-    r"positive(?:ly)?",
+    r"positive(?:ly)?(?! neutrality)",  # "positive neutrality" is Turkmenistan's doctrine
     r"positive(?: \w+)? (?:impact|effect|influence|dynamics|trend|consequences|role|signal)",
     r"bring\w* (?:\w+ ){0,3}closer",
     r"becom\w* (?:a |an )?(?:more |real |truly )?(?:formal|full-fledged|permanent|stronger|"

@@ -274,6 +274,13 @@ def test_split_paragraph_break_always_ends_a_claim() -> None:
             ],
         ),
         (
+            "Regional cooperation will not collapse, yet it will most likely slow down this year.",
+            [
+                "Regional cooperation will not collapse",
+                "yet it will most likely slow down this year.",
+            ],
+        ),
+        (
             "The summit produced a joint statement, however, the key water issues were left out.",
             [
                 "The summit produced a joint statement",
