@@ -27,30 +27,34 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
-from cakg.graph.io import atomic_write
-from cakg.graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, bind_prefixes
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from cakg.errors import InputError
+from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.io import atomic_write
+from cakg.graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, XSD, bind_prefixes
 
 __all__ = [
     "ALL_FORMATS",
     "FORMATS",
     "ExportFormat",
+    "Prepared",
     "canonical_quads",
     "export_files",
     "export_ontology",
     "jsonld_context",
     "ontology_graph",
+    "prepare",
     "serialize",
     "serialize_graph",
     "write_exports",
@@ -166,101 +170,277 @@ def canonical_quads(kg: KnowledgeGraph) -> list[Quad]:
 _MERGED = URIRef("urn:x-cakg:merged")
 
 
-def _canonical_merged(graph: Graph) -> Graph:
-    """A merged graph with canonical blank nodes, filled in sorted order, prefixes bound."""
-    out = Graph()
-    bind_prefixes(out)
-    known = set(PREFIXES)
+@dataclass
+class Prepared:
+    """A graph made ready to write: canonical blank nodes, sorted quads, and its prefixes.
+
+    Canonicalizing is the costly step, so ``write_exports`` prepares once and writes
+    every format from the same preparation.
+    """
+
+    quads: list[Quad]
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+
+    @cached_property
+    def triples(self) -> list[Triple]:
+        """The merged graph: every distinct triple of every named graph, sorted."""
+        return sorted({(s, p, o) for s, p, o, _ in self.quads}, key=_triple_key)
+
+    @cached_property
+    def by_graph(self) -> dict[URIRef, list[Triple]]:
+        out: dict[URIRef, list[Triple]] = {}
+        for s, p, o, g in self.quads:
+            out.setdefault(g, []).append((s, p, o))
+        return out
+
+    def namespaces(self) -> Graph:
+        """An empty graph with the prefixes bound (rdflib's writers take them from a graph)."""
+        g = Graph()
+        bind_prefixes(g)
+        for prefix, ns in self.prefixes.items():
+            g.bind(prefix, ns, override=False)
+        return g
+
+    def graph(self, triples: Iterable[Triple] | None = None) -> Graph:
+        """An rdflib graph of the merged triples (or of ``triples``), filled in sorted order."""
+        g = self.namespaces()
+        for t in self.triples if triples is None else triples:
+            g.add(t)
+        return g
+
+
+def prepare(kg: KnowledgeGraph) -> Prepared:
+    """Canonicalize a knowledge graph's named graphs for writing."""
+    return Prepared(canonical_quads(kg))
+
+
+def _prepare_graph(graph: Graph) -> Prepared:
+    """Canonicalize one graph, keeping the prefixes its author bound (e.g. sd: in VoID)."""
+    name = graph.identifier if isinstance(graph.identifier, URIRef) else _MERGED
+    prefixes = dict(PREFIXES)
     for prefix, ns in graph.namespaces():
-        # Keep prefixes the caller bound (e.g. sd: in the VoID description), never
-        # rdflib's generated ones (ns1) or its defaults for namespaces we name otherwise.
+        # Never rdflib's generated prefixes (ns1) or its defaults for namespaces that the
+        # project names otherwise (rdflib binds https://schema.org/ as schema).
         if (
             prefix
-            and prefix not in known
+            and prefix not in prefixes
             and not prefix.startswith("ns")
             and str(ns) not in PREFIXES.values()
         ):
-            out.bind(prefix, ns, override=False)
-    for s, p, o, _ in _canonical((s, p, o, _MERGED) for s, p, o in graph):
-        out.add((s, p, o))
-    return out
-
-
-def _merged(kg: KnowledgeGraph) -> Graph:
-    return _canonical_merged(kg.merged())
+            prefixes[prefix] = str(ns)
+    return Prepared(_canonical((s, p, o, name) for s, p, o in graph), prefixes)
 
 
 # --- writers -------------------------------------------------------------------------------------
 
-
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_ECHAR_RE = re.compile(r'[\\"\n\r]')
 
 
-def _turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+def _nt_term(term: Node) -> str:
+    """A term in canonical N-Triples form (RDF 1.1 N-Triples §4: only \\, ", LF, CR escaped)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = '"' + _ECHAR_RE.sub(lambda m: _ECHAR[m.group(0)], str(term)) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    raise InputError(f"cannot write the term {term!r} in N-Triples")
 
 
-def _split_turtle(text: str) -> tuple[list[str], str]:
-    """The @prefix lines and the body of rdflib's Turtle output."""
-    prefixes: list[str] = []
-    body: list[str] = []
-    for line in text.splitlines():
-        if not body and line.startswith("@prefix "):
-            prefixes.append(line)
-        elif body or line.strip():
-            body.append(line)
-    return prefixes, "\n".join(body).rstrip()
+def _lines(lines: Iterable[str]) -> bytes:
+    ordered = sorted(set(lines))
+    return ("\n".join(ordered) + "\n").encode("utf-8") if ordered else b""
 
 
-def _nt_line(s: Node, p: Node, o: Node) -> str:
-    return f"{s.n3()} {p.n3()} {o.n3()} ."
+def _ntriples(triples: Iterable[Triple]) -> bytes:
+    return _lines(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples)
 
 
-def _trig(quads: list[Quad]) -> bytes:
+def _nquads(quads: Iterable[Quad]) -> bytes:
+    return _lines(
+        f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} {_nt_term(g)} ." for s, p, o, g in quads
+    )
+
+
+# --- Turtle and TriG ---------------------------------------------------------------------------
+#
+# A writer of our own: rdflib's Turtle writer orders by hash in places and spends most of
+# its time failing to abbreviate data IRIs; this one is linear, sorts everything, and
+# writes what people expect to read (Turtle 1.1 §2): prefixed names, `a`, predicate
+# and object lists, nested `[ ]` for blank nodes used once, `( )` for RDF lists.
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_LONG_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r"}
+_LONG_RE = re.compile(r'[\\"\r]')
+# Plain module constants: rdflib's namespace attribute lookups are slow in a hot loop.
+_TYPE, _FIRST, _REST, _NIL = RDF.type, RDF.first, RDF.rest, RDF.nil
+_XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = XSD.integer, XSD.decimal, XSD.boolean
+
+
+class _TurtleWriter:
+    """Writes sorted triples as Turtle, recording which prefixes it used."""
+
+    def __init__(self, triples: Sequence[Triple], prefixes: Mapping[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.used: set[str] = set()
+        self._names: dict[Node, str] = {}
+        self.out: dict[Node, list[tuple[Node, Node]]] = {}
+        refs: dict[Node, int] = {}
+        for s, p, o in triples:
+            self.out.setdefault(s, []).append((p, o))
+            if isinstance(o, BNode):
+                refs[o] = refs.get(o, 0) + 1
+        # A blank node used exactly once as an object is written inside its user.
+        self.inline = {b for b, n in refs.items() if n == 1}
+        self.done: set[Node] = set()
+
+    def iri(self, term: Node) -> str:
+        name = self._names.get(term)
+        if name is None:
+            text = str(term)
+            name = f"<{text}>"
+            for prefix, ns in self.prefixes:
+                if text.startswith(ns) and _PN_LOCAL.match(text[len(ns) :]):
+                    name = f"{prefix}:{text[len(ns) :]}"
+                    self.used.add(prefix)
+                    break
+            self._names[term] = name
+        return name
+
+    def literal(self, lit: Literal) -> str:
+        text = str(lit)
+        dt = lit.datatype
+        if lit.language is None and dt is not None:
+            if dt == _XSD_INTEGER and _INTEGER.match(text):
+                return text
+            if dt == _XSD_DECIMAL and _DECIMAL.match(text):
+                return text
+            if dt == _XSD_BOOLEAN and text in ("true", "false"):
+                return text
+        if "\n" in text:
+            quoted = '"""' + _LONG_RE.sub(lambda m: _LONG_ESCAPES[m.group(0)], text) + '"""'
+        else:
+            quoted = '"' + _ECHAR_RE.sub(lambda m: _ECHAR[m.group(0)], text) + '"'
+        if lit.language:
+            return f"{quoted}@{lit.language}"
+        if dt is not None:
+            return f"{quoted}^^{self.iri(dt)}"
+        return quoted
+
+    def rdf_list(self, node: Node) -> list[Node] | None:
+        """The items of a well-formed RDF list starting at a blank node, else None."""
+        items: list[Node] = []
+        seen: set[Node] = set()
+        while node != _NIL:
+            if not isinstance(node, BNode) or node in seen or node not in self.inline:
+                return None
+            props = self.out.get(node, [])
+            first = [o for p, o in props if p == _FIRST]
+            rest = [o for p, o in props if p == _REST]
+            if len(props) != 2 or len(first) != 1 or len(rest) != 1:
+                return None
+            seen.add(node)
+            items.append(first[0])
+            node = rest[0]
+        return items
+
+    def obj(self, term: Node, depth: int) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, Literal):
+            return self.literal(term)
+        if isinstance(term, BNode) and term in self.inline and term not in self.done:
+            items = self.rdf_list(term)
+            if items is not None:
+                node: Node = term
+                while node != _NIL:  # the list's cells are written now
+                    self.done.add(node)
+                    node = next(o for p, o in self.out[node] if p == _REST)
+                return "( " + " ".join(self.obj(i, depth + 1) for i in items) + " )"
+            self.done.add(term)
+            props = self.out.get(term, [])
+            if not props:
+                return "[]"
+            return "[ " + self.predicates(props, depth + 1) + " ]"
+        return f"_:{term}"
+
+    def predicates(self, props: Sequence[tuple[Node, Node]], depth: int) -> str:
+        grouped: dict[Node, list[Node]] = {}
+        for p, o in props:
+            grouped.setdefault(p, []).append(o)
+        order = sorted(grouped, key=lambda p: ("1" + self.iri(p)) if p != _TYPE else "0")
+        pad = "    " * depth
+        parts = []
+        for p in order:
+            verb = "a" if p == _TYPE else self.iri(p)
+            objs = [self.obj(o, depth) for o in sorted(grouped[p], key=_term_key)]
+            parts.append(f"{verb} " + f",\n{pad}    ".join(objs))
+        return f" ;\n{pad}".join(parts)
+
+    def body(self) -> str:
+        blocks = []
+        subjects = sorted(self.out, key=lambda s: (isinstance(s, BNode), _term_key(s)))
+        for s in subjects:
+            if isinstance(s, BNode) and s in self.inline:
+                continue  # written where it is used
+            if s in self.done:
+                continue
+            head = self.iri(s) if isinstance(s, URIRef) else f"_:{s}"
+            blocks.append(f"{head} {self.predicates(self.out[s], 1)} .")
+        # Inline blank nodes in a cycle of blank nodes are never reached from a root.
+        for s in subjects:
+            if isinstance(s, BNode) and s not in self.done and s in self.inline:
+                self.inline.discard(s)
+                blocks.append(f"_:{s} {self.predicates(self.out[s], 1)} .")
+        return "\n\n".join(blocks)
+
+    def header(self) -> str:
+        lookup = dict(self.prefixes)
+        return "".join(f"@prefix {p}: <{lookup[p]}> .\n" for p in sorted(self.used))
+
+
+def _turtle_parts(triples: Sequence[Triple], prefixes: Mapping[str, str]) -> tuple[str, str]:
+    """Prefix lines and body of a graph in Turtle."""
+    writer = _TurtleWriter(triples, prefixes)
+    body = writer.body()
+    return writer.header(), body
+
+
+def _turtle(prep: Prepared) -> bytes:
+    header, body = _turtle_parts(prep.triples, prep.prefixes)
+    return f"{header}\n{body}\n".encode()
+
+
+def _trig(prep: Prepared) -> bytes:
     """TriG written graph by graph in IRI order (rdflib's writer orders graphs by hash)."""
-    by_graph: dict[URIRef, list[Triple]] = {}
-    for s, p, o, g in quads:
-        by_graph.setdefault(g, []).append((s, p, o))
-    # A blank node that occurs in two graphs must keep its label in both; Turtle's
-    # `[ ... ]` abbreviation would make it two nodes, so such graphs are written as
-    # plain triple lines (valid TriG, §2.2: a graph block holds Turtle triples).
+    # Blank node labels are scoped to the document (TriG §2.4), so a blank node in two
+    # graphs keeps one label; it is never inlined, which would make it two nodes.
     seen_in: dict[Node, set[URIRef]] = {}
-    for s, _, o, gname in quads:
+    for s, _, o, gname in prep.quads:
         for x in (s, o):
             if isinstance(x, BNode):
                 seen_in.setdefault(x, set()).add(gname)
     shared = {b for b, gs in seen_in.items() if len(gs) > 1}
-    prefixes: set[str] = set()
+    used: set[str] = set()
     blocks: list[str] = []
-    for name in sorted(by_graph, key=str):
-        triples = by_graph[name]
-        if any(isinstance(x, BNode) and x in shared for t in triples for x in (t[0], t[2])):
-            body = "\n".join(_nt_line(*t) for t in triples)
-        else:
-            block = Graph()
-            bind_prefixes(block)
-            for t in triples:
-                block.add(t)
-            head, body = _split_turtle(_turtle(block).decode("utf-8"))
-            prefixes.update(head)
+    for name in sorted(prep.by_graph, key=str):
+        writer = _TurtleWriter(prep.by_graph[name], prep.prefixes)
+        writer.inline -= shared
+        body = writer.body()
+        used |= writer.used
         # Not indented: a multi-line literal's continuation lines are part of its value.
-        blocks.append(f"{URIRef(name).n3()} {{\n{body}\n}}\n")
-    header = "\n".join(sorted(prefixes))
-    return (header + "\n\n" + "\n".join(blocks)).encode("utf-8")
-
-
-def _nquads(quads: list[Quad]) -> bytes:
-    ds = Dataset()
-    for s, p, o, g in quads:
-        ds.graph(g).add((s, p, o))
-    # rdflib's writer escapes literals as N-Quads needs (§4: no raw line breaks).
-    return _sorted_lines(ds.serialize(format="nquads", encoding="utf-8"))
-
-
-def _ntriples(graph: Graph) -> bytes:
-    return _sorted_lines(graph.serialize(format="nt11", encoding="utf-8"))
+        blocks.append(f"{_nt_term(name)} {{\n{body}\n}}\n")
+    lookup = dict(prep.prefixes)
+    header = "".join(f"@prefix {p}: <{lookup[p]}> .\n" for p in sorted(used))
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
 # --- RDF/XML -------------------------------------------------------------------------------------
@@ -275,7 +455,7 @@ def _qname(graph: Graph, iri: Node) -> str:
     return f"{prefix}:{local}" if prefix else local
 
 
-def _rdfxml(graph: Graph) -> bytes:
+def _rdfxml(prep: Prepared) -> bytes:
     """Striped RDF/XML, subjects and properties in sorted order (rdflib's writers follow hashes).
 
     One node element per subject (typed with its first type that has a QName,
@@ -284,7 +464,8 @@ def _rdfxml(graph: Graph) -> bytes:
     """
     from xml.sax.saxutils import escape, quoteattr
 
-    triples = sorted(graph, key=_triple_key)
+    triples = prep.triples
+    graph = prep.namespaces()
     # Element names must be computed in a fixed order: unknown namespaces get
     # generated prefixes (ns1, ns2, ...) in the order they are first met.
     names: dict[Node, str] = {}
@@ -429,35 +610,28 @@ def _jsonld(graph: Graph, context: Mapping[str, Any]) -> bytes:
 # --- public API ----------------------------------------------------------------------------------
 
 
-def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """One (merged) graph in a triple format, deterministically: ttl, nt, jsonld or rdfxml."""
-    name = _format_name(fmt)
-    if name in ("trig", "nq"):
-        kg = KnowledgeGraph()
-        target = kg.graph(
-            URIRef(str(graph.identifier)) if isinstance(graph.identifier, URIRef) else _MERGED
-        )
-        for t in graph:
-            target.add(t)
-        return serialize(kg, name)
-    canonical = _canonical_merged(graph)
-    if name == "ttl":
-        return _turtle(canonical)
+def _write(prep: Prepared, name: str) -> bytes:
+    if name == "trig":
+        return _trig(prep)
+    if name == "nq":
+        return _nquads(prep.quads)
     if name == "nt":
-        return _ntriples(canonical)
+        return _ntriples(prep.triples)
+    if name == "ttl":
+        return _turtle(prep)
     if name == "jsonld":
-        return _jsonld(canonical, jsonld_context())
-    return _rdfxml(canonical)
+        return _jsonld(prep.graph(), jsonld_context())
+    return _rdfxml(prep)
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """One graph in any format, deterministically (TriG and N-Quads name it by its identifier)."""
+    return _write(_prepare_graph(graph), _format_name(fmt))
 
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     """The whole graph in one format; TriG and N-Quads keep named graphs, the rest merge them."""
-    name = _format_name(fmt)
-    if name == "trig":
-        return _trig(canonical_quads(kg))
-    if name == "nq":
-        return _nquads(canonical_quads(kg))
-    return serialize_graph(kg.merged(), name)
+    return _write(prepare(kg), _format_name(fmt))
 
 
 def _expand_formats(formats: Iterable[str]) -> tuple[list[str], bool, bool]:
@@ -494,9 +668,10 @@ def write_exports(
     data, ontology, void = _expand_formats(formats)
     written: list[Path] = []
     sizes: dict[str, int] = {}
+    prep = prepare(kg) if data else None
     for name in data:
         spec = FORMATS[name]
-        payload = serialize(kg, name)
+        payload = _write(prep, name) if prep is not None else b""
         written.append(atomic_write(out_dir / spec.filename, payload))
         sizes[spec.filename] = len(payload)
     if ontology:
