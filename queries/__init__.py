@@ -37,12 +37,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cakg.graph.namespaces import CAKG, PREFIXES, SCHEMA, slugify
-from cakg.graph.store import QueryResult, Store, open_store, query_kind
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from cakg.errors import InputError
+from cakg.graph.namespaces import CAKG, PREFIXES, SCHEMA, slugify
+from cakg.graph.store import QueryResult, Store, open_store, query_kind
 
 __all__ = [
     "Graph",
@@ -55,6 +55,7 @@ __all__ = [
     "parse_header",
     "resolve_param",
     "run_query",
+    "serialize_result",
     "table_columns",
 ]
 
@@ -187,6 +188,7 @@ _TREND_SYNONYMS: dict[str, str] = {
     "unknown": "uncertain",
 }
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|example)\b\s*([A-Za-z_][\w]*)?\s*:\s?(.*)$")
 _IRI_SCHEME_RE = re.compile(r"^(?:https?|urn|ftp|file|mailto|tag):", re.IGNORECASE)
 _DASHES_RE = re.compile(r"\s*(?:[-‐‑‒–—―]+|/|\s+and\s+|\s*&\s*)\s*")
@@ -525,6 +527,48 @@ def data_base(store: Store) -> str | None:
         if "/graph/" in text:
             return text.split("/graph/")[0] + "/"
     return None
+
+
+# --- results as text -----------------------------------------------------------------------------
+
+
+def _tsv_term(term: Node | None) -> str:
+    """A term in the TSV results format: Turtle syntax on one line (SPARQL 1.1 CSV/TSV §3.1)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return f"_:{term}"
+
+
+def serialize_result(result: QueryResult, fmt: str) -> bytes:
+    r"""A result in a W3C format: json, xml, csv, tsv for rows; ttl, jsonld, nt, rdfxml for graphs.
+
+    rdflib writes every format but TSV, which is written here.
+
+    >>> r = QueryResult("SELECT", vars=["x"], rows=[{"x": Literal("a\tb", lang="en")}])
+    >>> serialize_result(r, "tsv")
+    b'?x\n"a\\tb"@en\n'
+    """
+    if fmt == "tsv" and result.kind == "SELECT":
+        lines = ["\t".join(f"?{v}" for v in result.vars)]
+        lines += ["\t".join(_tsv_term(row.get(v)) for v in result.vars) for row in result.rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    return result.serialize(fmt)
 
 
 # --- notebook facade -----------------------------------------------------------------------

@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import cakg.queries as cq
 import pytest
 import yaml
-from cakg.graph.namespaces import CAKG
-from cakg.graph.store import OxigraphStore, RdflibStore, open_store
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
+import cakg.queries as cq
 from cakg.errors import InputError
+from cakg.graph.namespaces import CAKG
+from cakg.graph.store import OxigraphStore, RdflibStore, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample" / "sample.trig"

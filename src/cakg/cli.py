@@ -163,8 +163,9 @@ def evaluate(article: Path, gold: Path) -> None:
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "jsonld", "nt")
 
 
-def _open_query_store(data: tuple[Path, ...], endpoint: str | None, user: str | None,
-                      password: str | None) -> Any:
+def _open_query_store(
+    data: tuple[Path, ...], endpoint: str | None, user: str | None, password: str | None
+) -> Any:
     """The local built graph, or a remote SPARQL endpoint through the same Store interface."""
     if endpoint:
         from cakg.graph.remote import RemoteStore
@@ -187,23 +188,49 @@ def _syntax_error_context(text: str, line: int | None, column: int | None) -> st
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A parameter: a label, an acronym, 'Kazakhstan-Kyrgyzstan', a trend or an IRI.")
-@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
-              show_default=True, help="table (terminal), SPARQL results csv/tsv/json/xml, "
-              "or ttl/jsonld/nt (xml = RDF/XML) for CONSTRUCT and DESCRIBE.")
-@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Run the SPARQL query in this .rq file.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter: a label, an acronym, 'Kazakhstan-Kyrgyzstan', a trend or an IRI.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default="table",
+    show_default=True,
+    help="table (terminal), SPARQL results csv/tsv/json/xml, "
+    "or ttl/jsonld/nt (xml = RDF/XML) for CONSTRUCT and DESCRIBE.",
+)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Run the SPARQL query in this .rq file.",
+)
 @click.option("--sparql", "sparql_text", help="Run this SPARQL query text.")
 @DATA_OPTION
 @click.option("--endpoint", help="Query a remote SPARQL endpoint (URL) instead of --data.")
 @click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User for --endpoint (or env).")
-@click.option("--password", envvar="CAKG_ENDPOINT_PASSWORD",
-              help="Password for --endpoint (or env).")
+@click.option(
+    "--password", envvar="CAKG_ENDPOINT_PASSWORD", help="Password for --endpoint (or env)."
+)
 @reports_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, query_file: Path | None,
-          sparql_text: str | None, data: tuple[Path, ...], endpoint: str | None,
-          user: str | None, password: str | None) -> None:
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    query_file: Path | None,
+    sparql_text: str | None,
+    data: tuple[Path, ...],
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+) -> None:
     """Run the named query NAME (see `cakg queries`), a --file or a --sparql text.
 
     Exits 1 when a *-violation query returns rows, 2 on bad input (a syntax error shows the
@@ -219,6 +246,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, query_file: Path 
         parse_header,
         query_from_file,
         resolve_params,
+        serialize_result,
         table_columns,
     )
 
@@ -269,16 +297,20 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, query_file: Path 
     else:
         if result.kind == "CONSTRUCT":
             if fmt in ("csv", "tsv", "json"):
-                raise InputError(f"{fmt} is a format for SELECT and ASK results; "
-                                 "a graph takes ttl, jsonld, nt or xml")
+                raise InputError(
+                    f"{fmt} is a format for SELECT and ASK results; "
+                    "a graph takes ttl, jsonld, nt or xml"
+                )
             out = result.serialize("rdfxml" if fmt == "xml" else fmt)
         else:
             if fmt in ("ttl", "jsonld", "nt"):
-                raise InputError(f"{fmt} is a format for CONSTRUCT and DESCRIBE results; "
-                                 "rows take csv, tsv, json or xml")
+                raise InputError(
+                    f"{fmt} is a format for CONSTRUCT and DESCRIBE results; "
+                    "rows take csv, tsv, json or xml"
+                )
             if result.kind == "ASK" and fmt in ("csv", "tsv"):
                 raise InputError("SPARQL has no CSV/TSV form for ASK; use json or xml")
-            out = result.serialize(fmt)
+            out = serialize_result(result, fmt)
         sys.stdout.buffer.write(out)
         sys.stdout.flush()
     if nq.is_violation and result.kind == "SELECT" and result.rows:
@@ -287,10 +319,14 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, query_file: Path 
 
 
 @cli.command()
-@click.option("-v", "--verbose", is_flag=True,
-              help="Also show each query's description and example.")
-@click.option("--check", is_flag=True,
-              help="Run every *-violation query on the graph; exit 1 if any returns rows.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also show each query's description and example."
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Run every *-violation query on the graph; exit 1 if any returns rows.",
+)
 @DATA_OPTION
 @click.option("--endpoint", help="With --check: a remote SPARQL endpoint instead of --data.")
 @reports_errors
@@ -310,8 +346,11 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
                 for ex in nq.examples:
                     console.print(f"  e.g. {ex}", highlight=False)
             return
-        print_table(f"{len(library)} named queries", ["name", "parameters", "answers"],
-                    [[nq.name, ", ".join(p.name for p in nq.params), nq.title] for nq in library])
+        print_table(
+            f"{len(library)} named queries",
+            ["name", "parameters", "answers"],
+            [[nq.name, ", ".join(p.name for p in nq.params), nq.title] for nq in library],
+        )
         return
     store = _open_query_store(data, endpoint, None, None)
     failed = 0
@@ -323,8 +362,11 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
         summary.append([nq.name, str(len(result.rows))])
         if result.rows:
             failed += 1
-            print_table(f"{nq.name}: {len(result.rows)} violation(s)", list(result.vars),
-                        [[format_term(r.get(v)) for v in result.vars] for r in result.rows[:50]])
+            print_table(
+                f"{nq.name}: {len(result.rows)} violation(s)",
+                list(result.vars),
+                [[format_term(r.get(v)) for v in result.vars] for r in result.rows[:50]],
+            )
     print_table("consistency report", ["violation query", "rows"], summary)
     if failed:
         click.echo(f"cakg: error: {failed} violation query(ies) returned rows", err=True)
@@ -332,6 +374,46 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
 
 
 # --- serve ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Serve an on-disk Oxigraph store (opened read-only) instead of --data.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before its worker is killed (answer: 503).")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows (or triples) per result; longer results are cut (X-SPARQL-MaxRows).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes, each holding the data.")
+@click.option("--write-token", envvar="CAKG_WRITE_TOKEN", default=None,
+              help="Accept SPARQL Update with Authorization: Bearer TOKEN (or env "
+              "CAKG_WRITE_TOKEN); read-only without it.")
+@click.option("--base", default=None,
+              help="Base IRI of the data, resolved under /id/ (default: read from the graph).")
+@click.option("--views", "views_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of prebuilt *.html views to serve (default: the data's folder).")
+@reports_errors
+def serve(data: tuple[Path, ...], store_dir: Path | None, host: str, port: int, timeout: float,
+          max_rows: int, workers: int, write_token: str | None, base: str | None,
+          views_dir: Path | None) -> None:
+    """Serve the graph: SPARQL endpoint at /sparql, linked data under /id/, browser pages at /."""
+    from cakg.server import serve as run_server
+
+    if store_dir is not None and data:
+        from cakg.errors import InputError
+
+        raise InputError("give --data or --store, not both")
+    err_console.print(f"cakg serve: http://{host}:{port}/ (SPARQL endpoint /sparql); "
+                      f"{'updates with the write token' if write_token else 'read-only'}")
+    run_server([] if store_dir else data_paths(data), host=host, port=port, timeout=timeout,
+               max_rows=max_rows, write_token=write_token or None, base=base, workers=workers,
+               store=str(store_dir) if store_dir else None,
+               views_dir=str(views_dir) if views_dir else None)
+
 
 # --- export, push --------------------------------------------------------------------------------
 

@@ -1,0 +1,175 @@
+"""View models for the HTML pages: table cells, links to entities, the neighbourhood drawing.
+
+Every value reaches the page through a Jinja2 template with autoescaping on; nothing here
+builds HTML. Links to IRIs under the data's base IRI stay on this server (``/id/...``);
+other IRIs go to ``/describe?iri=...``, which shows what the graph says about them.
+
+>>> links = Links("https://kg.example/id/")
+>>> links.href("https://kg.example/id/state/kazakhstan")
+'/id/state/kazakhstan'
+>>> links.href("http://schema.org/Claim")
+'/describe?iri=http%3A%2F%2Fschema.org%2FClaim'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from cakg.queries import format_term, table_columns
+
+__all__ = ["Links", "neighbourhood", "result_table"]
+
+# Long quotes stay whole in CSV/JSON; a page cell shows this much and the rest on demand.
+CELL_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where an IRI points on this server, and how it reads."""
+
+    base: str | None
+
+    def local_path(self, iri: str) -> str | None:
+        """The path below /id/ that resolves an IRI minted under the base, else None."""
+        if self.base and iri.startswith(self.base) and len(iri) > len(self.base):
+            rest = iri[len(self.base) :]
+            if "#" not in rest and "?" not in rest:
+                return rest
+        return None
+
+    def href(self, iri: str) -> str:
+        rest = self.local_path(iri)
+        if rest is not None:
+            return "/id/" + quote(rest, safe="/-_.~")
+        return "/describe?iri=" + quote(iri, safe="")
+
+    def short(self, iri: str) -> str:
+        return format_term(URIRef(iri), self.base)
+
+    def cell(
+        self, node: Node | Mapping[str, Any] | None, label: str | None = None
+    ) -> dict[str, Any]:
+        """A table cell: text, optional link, optional full text when cut."""
+        if node is None:
+            return {"text": ""}
+        if isinstance(node, Mapping):
+            kind, value = node.get("kind"), str(node.get("value", ""))
+            label = label or node.get("label")
+            if kind == "iri":
+                return {
+                    "text": label or self.short(value),
+                    "href": self.href(value),
+                    "title": value,
+                }
+            if kind == "bnode":
+                return {"text": f"_:{value}"}
+            lang = node.get("lang")
+            return self._text(value, lang=str(lang) if lang else None)
+        if isinstance(node, URIRef):
+            return {
+                "text": label or self.short(str(node)),
+                "href": self.href(str(node)),
+                "title": str(node),
+            }
+        if isinstance(node, BNode):
+            return {"text": f"_:{node}"}
+        assert isinstance(node, Literal)
+        return self._text(str(node), lang=node.language)
+
+    @staticmethod
+    def _text(value: str, lang: str | None = None) -> dict[str, Any]:
+        if len(value) > CELL_CHARS:
+            return {"text": value[:CELL_CHARS] + "…", "full": value, "lang": lang}
+        return {"text": value, "lang": lang}
+
+
+def result_table(
+    links: Links, variables: Sequence[str], rows: Sequence[Mapping[str, Node]]
+) -> dict[str, Any]:
+    """Columns and cells of a SELECT result for a page.
+
+    An IRI column with a ``...Label`` companion is folded into it: the cell shows the label
+    and links the IRI.
+    """
+    cols = table_columns(variables)
+    names = set(variables)
+    body = []
+    for row in rows:
+        cells = []
+        for v in cols:
+            iri_var = v[: -len("Label")] if v.endswith("Label") else None
+            iri = row.get(iri_var) if iri_var in names and iri_var else None
+            if isinstance(iri, URIRef):
+                cells.append(links.cell(iri, str(row[v]) if v in row else None))
+            else:
+                cells.append(links.cell(row.get(v)))
+        body.append(cells)
+    return {"columns": cols, "rows": body}
+
+
+def neighbourhood(
+    links: Links,
+    center: str,
+    label: str,
+    edges: Sequence[tuple[str, str, str, str]],
+    limit: int = 24,
+) -> dict[str, Any]:
+    """A radial drawing of an entity and its linked IRIs: (direction, predicate, iri, label)."""
+    width, height, radius = 720, 440, 170
+    cx, cy = width / 2, height / 2
+    chosen: dict[str, dict[str, Any]] = {}
+    for direction, pred, iri, text in edges:
+        if iri == center:
+            continue
+        node = chosen.get(iri)
+        if node is None:
+            if len(chosen) >= limit:
+                continue
+            node = chosen[iri] = {"iri": iri, "label": text, "preds": [], "dir": direction}
+        node["preds"].append(links.short(pred))
+    nodes = []
+    n = max(len(chosen), 1)
+    for i, node in enumerate(chosen.values()):
+        angle = 2 * math.pi * i / n - math.pi / 2
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        preds = sorted(set(node["preds"]))
+        nodes.append(
+            {
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "lx": round(cx + (radius + 14) * math.cos(angle), 1),
+                "ly": round(cy + (radius + 14) * math.sin(angle), 1),
+                "anchor": "start"
+                if math.cos(angle) > 0.2
+                else "end"
+                if math.cos(angle) < -0.2
+                else "middle",
+                "mx": round((cx + x) / 2, 1),
+                "my": round((cy + y) / 2, 1),
+                "href": links.href(node["iri"]),
+                "label": _clip(node["label"] or links.short(node["iri"]), 32),
+                "title": node["iri"],
+                "edge": _clip(", ".join(preds), 28),
+                "incoming": node["dir"] == "in",
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "cx": cx,
+        "cy": cy,
+        "label": _clip(label, 36),
+        "nodes": nodes,
+        "more": max(len({e[2] for e in edges if e[2] != center}) - len(nodes), 0),
+    }
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

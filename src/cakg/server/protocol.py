@@ -1,0 +1,282 @@
+"""SPARQL 1.1 Protocol pieces: content negotiation and the checks made before a query runs.
+
+Queries are vetted with rdflib's parser, never with a substring test: a ``SERVICE`` inside a
+string literal or a comment is just text, a ``SERVICE`` clause anywhere in the algebra (a
+subquery, ``EXISTS``, ``OPTIONAL``) is refused, because the server makes no outbound requests.
+
+>>> negotiate("text/csv;q=0.9, application/sparql-results+json", RESULT_TYPES)
+'json'
+>>> negotiate("*/*", GRAPH_TYPES)
+'ttl'
+>>> vet_query("SELECT * WHERE { ?s ?p 'SERVICE <http://x> {}' }").form
+'SELECT'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cakg.errors import InputError
+
+__all__ = [
+    "FORMAT_ALIASES",
+    "GRAPH_TYPES",
+    "MEDIA_TYPES",
+    "RESULT_TYPES",
+    "ForbiddenQuery",
+    "MalformedQuery",
+    "VettedQuery",
+    "negotiate",
+    "parse_accept",
+    "vet_query",
+    "vet_update",
+]
+
+# Result formats of SELECT/ASK (SPARQL 1.1 Query Results JSON, XML, CSV/TSV) and of graphs.
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "trig": "application/trig",
+    "nq": "application/n-quads",
+    "html": "text/html",
+}
+
+# Media types a client may send, mapped to our formats, in our order of preference.
+RESULT_TYPES: tuple[tuple[str, str], ...] = (
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+)
+ASK_TYPES: tuple[tuple[str, str], ...] = tuple(
+    (m, f) for m, f in RESULT_TYPES if f in ("json", "xml")
+)
+GRAPH_TYPES: tuple[tuple[str, str], ...] = (
+    ("text/turtle", "ttl"),
+    ("application/ld+json", "jsonld"),
+    ("application/n-triples", "nt"),
+    ("application/rdf+xml", "rdfxml"),
+    ("application/x-turtle", "ttl"),
+    ("application/json", "jsonld"),
+    ("text/plain", "nt"),
+    ("application/xml", "rdfxml"),
+    ("text/xml", "rdfxml"),
+)
+
+# ?format= / ?output= overrides, as many endpoints accept them (handy in links and curl).
+FORMAT_ALIASES: dict[str, str] = {
+    "json": "json",
+    "srj": "json",
+    "xml": "xml",
+    "srx": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "ttl": "ttl",
+    "turtle": "ttl",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "rdf": "rdfxml",
+    "rdfxml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "html": "html",
+}
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header with their q-values (RFC 9110 §12.5.1), best first.
+
+    >>> parse_accept("text/html;q=0.8, text/turtle")
+    [('text/turtle', 1.0), ('text/html', 0.8)]
+    """
+    if not header:
+        return [("*/*", 1.0)]
+    out: list[tuple[str, float, int]] = []
+    for i, part in enumerate(header.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in pieces[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        out.append((media, q, i))
+    out.sort(key=lambda t: (-t[1], t[2]))
+    return [(m, q) for m, q, _ in out]
+
+
+def _matches(media_range: str, media: str) -> int:
+    """How specifically a media range matches a type: 3 exact, 2 type/*, 1 */*, 0 no."""
+    if media_range == media:
+        return 3
+    if media_range == "*/*":
+        return 1
+    if media_range.endswith("/*") and media.split("/")[0] == media_range[:-2]:
+        return 2
+    return 0
+
+
+def negotiate(
+    accept: str | None, offered: Sequence[tuple[str, str]], extra: Sequence[tuple[str, str]] = ()
+) -> str | None:
+    """The format to answer with: the offered type the client ranks highest, ties broken by our
+    order (``extra`` types, such as HTML for browsers, come last, so ``*/*`` gets RDF); None
+    when the client accepts nothing we offer (the caller picks the default).
+
+    >>> negotiate("text/html,*/*;q=0.8", GRAPH_TYPES, extra=[("text/html", "html")])
+    'html'
+    >>> negotiate("*/*", GRAPH_TYPES, extra=[("text/html", "html")])
+    'ttl'
+    """
+    candidates = list(offered) + list(extra)
+    best: tuple[float, int, int] | None = None
+    choice: str | None = None
+    for index, (media, fmt) in enumerate(candidates):
+        q, spec = 0.0, 0
+        for media_range, rq in parse_accept(accept):
+            s = _matches(media_range, media)
+            if s > spec:
+                q, spec = rq, s
+        if spec == 0 or q <= 0:
+            continue
+        key = (q, spec, -index)
+        if best is None or key > best:
+            best, choice = key, fmt
+    return choice
+
+
+# --- vetting queries with rdflib's parser -------------------------------------------------------
+
+
+class MalformedQuery(InputError):
+    """The query or update does not parse (400, with the parser's message)."""
+
+
+class ForbiddenQuery(InputError):
+    """The query asks for something this server never does (SERVICE, LOAD): 400."""
+
+
+@dataclass(frozen=True)
+class VettedQuery:
+    """A query that parsed and needs nothing outside the server."""
+
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of an rdflib parse tree or algebra (CompValue, ParseResults, lists, dicts)."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        if isinstance(item, str):
+            continue
+        if hasattr(item, "asList"):
+            # pyparsing's ParseResults: positional tokens, and named results too (it registers
+            # as a MutableMapping, whose values() alone would skip the positional tokens).
+            stack.extend(list(item))
+            stack.extend(item.values())
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def _name(node: Any) -> str | None:
+    name = getattr(node, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def _parse_error(exc: Exception) -> MalformedQuery:
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "col", None)
+    msg = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+    where = f"line {line}, column {column}: " if line is not None else ""
+    err = MalformedQuery(f"SPARQL syntax error: {where}{msg}")
+    err.line = line
+    return err
+
+
+_FORM_NAMES = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def vet_query(text: str) -> VettedQuery:
+    """Parse a query; refuse SERVICE (SPARQL 1.1 Federated Query) anywhere in it."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+    except Exception as exc:  # pyparsing's ParseException and friends
+        raise _parse_error(exc) from None
+    form = "SELECT"
+    for node in _walk(tree):
+        name = _name(node)
+        if name == "ServiceGraphPattern":
+            raise ForbiddenQuery(
+                "SERVICE is not allowed: this endpoint makes no outbound requests "
+                "(federated queries are refused)"
+            )
+        if name in _FORM_NAMES:
+            form = _FORM_NAMES[name]
+    try:
+        translateQuery(tree)
+    except Exception as exc:  # e.g. a variable projected outside GROUP BY
+        raise MalformedQuery(f"invalid SPARQL query: {exc}") from None
+    return VettedQuery(text, form)
+
+
+def vet_update(text: str) -> None:
+    """Parse an update; refuse LOAD (it fetches a URL) and SERVICE in its WHERE clauses."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        tree = parseUpdate(text)
+    except Exception as exc:
+        raise _parse_error(exc) from None
+    for node in _walk(tree):
+        name = _name(node)
+        if name == "ServiceGraphPattern":
+            raise ForbiddenQuery("SERVICE is not allowed: this endpoint makes no outbound requests")
+        if name == "Load":
+            raise ForbiddenQuery("LOAD is not allowed: this endpoint makes no outbound requests")
+
+
+_IRI_RE = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", re.IGNORECASE)
+
+
+def check_graph_iris(iris: Sequence[str]) -> list[str]:
+    """default-graph-uri / named-graph-uri values (SPARQL 1.1 Protocol §2.1.4), checked."""
+    for iri in iris:
+        if not _IRI_RE.match(iri):
+            raise MalformedQuery(f"not an IRI: {iri!r}")
+    return list(iris)

@@ -1,0 +1,533 @@
+"""What a query worker does: run SPARQL under a row limit, describe entities, search, dump.
+
+Everything here runs inside a worker process (see :mod:`cakg.server.workers`) and returns
+plain picklable values: bytes, rdflib terms, dicts and lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from cakg.errors import InputError
+from cakg.graph.namespaces import (
+    PREFIXES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
+    bind_prefixes,
+)
+from cakg.graph.store import OxigraphStore, QueryResult, QuerySyntaxError, with_values
+from cakg.queries import serialize_result
+
+__all__ = ["handle", "startup_info"]
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_LABEL_PROPS = (SKOS.prefLabel, RDFS.label, SCHEMA.name)
+
+
+# --- terms ---------------------------------------------------------------------------------------
+
+
+def _term(t: Any) -> Node:
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return Literal(t.value) if dt == str(XSD.string) else Literal(t.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {t!r}")
+
+
+def _ox(store: OxigraphStore) -> Any:
+    # The worker owns this store; raw access gives lazy results (for the row limit) and
+    # pattern lookups without a query.
+    return store._store
+
+
+def _syntax(exc: SyntaxError) -> QuerySyntaxError:
+    import re
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid query"
+    m = re.search(r"at (\d+):(\d+)", str(exc))
+    if m:
+        return QuerySyntaxError(text, line=int(m.group(1)), column=int(m.group(2)))
+    return QuerySyntaxError(text)
+
+
+# --- SPARQL under a row limit --------------------------------------------------------------------
+
+
+def run_limited(
+    store: OxigraphStore,
+    text: str,
+    max_rows: int,
+    default_graphs: Iterable[str] = (),
+    named_graphs: Iterable[str] = (),
+) -> tuple[QueryResult, bool]:
+    """Run a query, keeping at most ``max_rows`` rows (or triples); also say if it was cut."""
+    kwargs: dict[str, Any] = {}
+    defaults = [ox.NamedNode(g) for g in default_graphs]
+    named = [ox.NamedNode(g) for g in named_graphs]
+    if defaults:
+        kwargs["default_graph"] = defaults
+    else:
+        # The default graph is the union of the named graphs (sd:UnionDefaultGraph).
+        kwargs["use_default_graph_as_union"] = True
+    if named:
+        kwargs["named_graphs"] = named
+    try:
+        res = _ox(store).query(text, **kwargs)
+    except SyntaxError as exc:
+        raise _syntax(exc) from None
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(res)), False
+    truncated = False
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        rows: list[dict[str, Node]] = []
+        for sol in res:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            row: dict[str, Node] = {}
+            for n in names:
+                value = sol[n]
+                if value is not None:
+                    row[n] = _term(value)
+            rows.append(row)
+        return QueryResult("SELECT", vars=names, rows=rows), truncated
+    g = Graph()
+    bind_prefixes(g)
+    for count, t in enumerate(res):
+        if count >= max_rows:
+            truncated = True
+            break
+        g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+    return QueryResult("CONSTRUCT", graph=g), truncated
+
+
+# --- entities ------------------------------------------------------------------------------------
+
+
+def _triples(store: OxigraphStore, s: Any, p: Any, o: Any, limit: int) -> list[tuple[Node, ...]]:
+    """Distinct triples matching a pattern in any graph (the union repeats shared triples)."""
+    seen: dict[tuple[Node, ...], None] = {}
+    for q in _ox(store).quads_for_pattern(s, p, o, None):
+        seen.setdefault((_term(q.subject), _term(q.predicate), _term(q.object)), None)
+        if len(seen) >= limit:
+            break
+    return list(seen)
+
+
+def _label(store: OxigraphStore, node: Node) -> str | None:
+    if not isinstance(node, URIRef):
+        return None
+    best: str | None = None
+    for prop in _LABEL_PROPS:
+        for _, _, o in _triples(store, ox.NamedNode(str(node)), ox.NamedNode(str(prop)), None, 20):
+            if isinstance(o, Literal):
+                if o.language in (None, "en"):
+                    return str(o)
+                best = best or str(o)
+    return best
+
+
+def _closure(store: OxigraphStore, iri: URIRef, limit: int) -> Graph:
+    """The entity's own triples with its blank nodes' descriptions (a concise bounded
+    description), the triples that point at it, and the labels of everything linked."""
+    g = Graph()
+    bind_prefixes(g)
+    todo: list[Any] = [ox.NamedNode(str(iri))]
+    seen: set[str] = set()
+    while todo and len(g) < limit:
+        subject = todo.pop()
+        key = str(subject)
+        if key in seen:
+            continue
+        seen.add(key)
+        for t in _triples(store, subject, None, None, limit):
+            g.add(t)  # type: ignore[arg-type]
+            if isinstance(t[2], BNode):
+                todo.append(ox.BlankNode(str(t[2])))
+    for t in _triples(store, None, None, ox.NamedNode(str(iri)), limit):
+        g.add(t)  # type: ignore[arg-type]
+    linked = {n for t in list(g) for n in (t[0], t[2]) if isinstance(n, URIRef) and n != iri}
+    for node in sorted(linked)[:limit]:
+        label = _label(store, node)
+        if label is not None:
+            g.add((node, RDFS.label, Literal(label)))
+    return g
+
+
+_CLAIMS = (
+    _PROLOGUE
+    + """
+SELECT DISTINCT ?claim ?how ?name ?trend ?type ?quote ?start ?end WHERE {
+  ?claim a schema:Claim .
+  { ?claim schema:mentions ?entity . BIND ("mentions" AS ?how) }
+  UNION { ?claim schema:about ?entity . BIND ("about" AS ?how) }
+  UNION { ?claim schema:author ?entity . BIND ("said by" AS ?how) }
+  UNION { ?claim schema:isPartOf ?entity . BIND ("part of" AS ?how) }
+  OPTIONAL { ?claim schema:author ?expert . ?expert schema:name ?name }
+  OPTIONAL { ?claim cakg:hasTrend ?tr . ?tr skos:prefLabel ?trend }
+  OPTIONAL { ?claim cakg:hasClaimType ?ty . ?ty skos:prefLabel ?type }
+  OPTIONAL {
+    ?claim prov:wasDerivedFrom ?evidence .
+    ?evidence oa:hasSelector ?qs, ?ps .
+    ?qs a oa:TextQuoteSelector ; oa:exact ?quote .
+    ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  }
+}
+ORDER BY ?start ?claim
+LIMIT 300
+"""
+)
+
+_EVIDENCE = (
+    _PROLOGUE
+    + """
+SELECT DISTINCT ?source ?prefix ?exact ?suffix ?start ?end WHERE {
+  ?entity prov:wasDerivedFrom|cakg:hasEvidence ?evidence .
+  ?evidence oa:hasSource ?source ; oa:hasSelector ?qs, ?ps .
+  ?qs a oa:TextQuoteSelector ; oa:exact ?exact .
+  OPTIONAL { ?qs oa:prefix ?prefix }
+  OPTIONAL { ?qs oa:suffix ?suffix }
+  ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+}
+"""
+)
+
+
+def _plain(node: Node, labels: Mapping[Node, str | None]) -> dict[str, Any]:
+    """A term for a template: kind, value, label, language, datatype."""
+    if isinstance(node, URIRef):
+        return {"kind": "iri", "value": str(node), "label": labels.get(node)}
+    if isinstance(node, BNode):
+        return {"kind": "bnode", "value": str(node), "label": None}
+    assert isinstance(node, Literal)
+    return {
+        "kind": "literal",
+        "value": str(node),
+        "lang": node.language,
+        "datatype": str(node.datatype) if node.datatype else None,
+    }
+
+
+def describe(store: OxigraphStore, iri: str, limit: int = 2000) -> dict[str, Any]:
+    """Everything an entity page shows: labels, types, links out and in, claims, evidence."""
+    node = URIRef(iri)
+    subject = ox.NamedNode(iri)
+    outgoing = _triples(store, subject, None, None, limit)
+    incoming = _triples(store, None, None, subject, limit)
+    if not outgoing and not incoming:
+        return {"iri": iri, "exists": False}
+    labels: dict[Node, str | None] = {}
+    for t in outgoing + incoming:
+        for n in t:
+            if isinstance(n, URIRef) and n not in labels:
+                labels[n] = _label(store, n)
+    # Blank nodes (membership intervals and instants) are shown inline, one level down.
+    blank: dict[str, list[dict[str, Any]]] = {}
+    for _, _, o in outgoing:
+        if isinstance(o, BNode):
+            rows = []
+            for _, p2, o2 in _triples(store, ox.BlankNode(str(o)), None, None, 50):
+                inner = _plain(o2, labels)
+                if isinstance(o2, BNode):
+                    inner["children"] = [
+                        {"p": _plain(p3, labels), "o": _plain(o3, labels)}
+                        for _, p3, o3 in _triples(store, ox.BlankNode(str(o2)), None, None, 50)
+                    ]
+                rows.append({"p": _plain(p2, labels), "o": inner})
+            blank[str(o)] = rows
+    claims = store.query(_CLAIMS, {"entity": node}).rows
+    evidence = store.query(_EVIDENCE, {"entity": node}).rows
+    types = [o for _, p, o in outgoing if p == RDF.type]
+    names = [
+        {"p": _plain(p, labels), "o": _plain(o, labels)}
+        for _, p, o in outgoing
+        if p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SCHEMA.name)
+    ]
+    return {
+        "iri": iri,
+        "exists": True,
+        "label": _label(store, node),
+        "names": names,
+        "types": [_plain(t, labels) for t in types],
+        "out": [
+            {"p": _plain(p, labels), "o": _plain(o, labels)}
+            for _, p, o in sorted(outgoing, key=lambda t: (str(t[1]), str(t[2])))
+            if p != RDF.type
+        ],
+        "in": [
+            {"s": _plain(s, labels), "p": _plain(p, labels)}
+            for s, p, _ in sorted(incoming, key=lambda t: (str(t[1]), str(t[0])))
+        ],
+        "blank": blank,
+        "claims": [{k: str(v) for k, v in r.items()} for r in claims],
+        "evidence": [{k: str(v) for k, v in r.items()} for r in evidence],
+    }
+
+
+# --- search --------------------------------------------------------------------------------------
+
+_SEARCH = (
+    _PROLOGUE
+    + """
+SELECT ?x ?label ?type WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel schema:name cakg:acronym }
+  ?x ?p ?label .
+  FILTER (isIRI(?x) && isLiteral(?label))
+  OPTIONAL { ?x a ?type }
+}
+"""
+)
+
+
+def search(store: OxigraphStore, text: str, limit: int) -> list[dict[str, str]]:
+    """Entities whose label contains the text (case-insensitive), exact and prefix matches first."""
+    needle = text.strip().lower()
+    if not needle:
+        return []
+    found: dict[str, dict[str, Any]] = {}
+    for row in store.query(_SEARCH).rows:
+        label = str(row["label"])
+        low = label.lower()
+        if needle not in low:
+            continue
+        iri = str(row["x"])
+        rank = 0 if low == needle else 1 if low.startswith(needle) else 2
+        hit = found.setdefault(iri, {"iri": iri, "label": label, "rank": rank, "types": set()})
+        if rank < hit["rank"]:
+            hit.update(label=label, rank=rank)
+        if "type" in row:
+            hit["types"].add(str(row["type"]))
+    hits = sorted(found.values(), key=lambda h: (h["rank"], len(h["label"]), h["label"]))
+    return [
+        {"iri": h["iri"], "label": h["label"], "types": ", ".join(sorted(h["types"]))}
+        for h in hits[:limit]
+    ]
+
+
+# --- dumps, VoID, views --------------------------------------------------------------------------
+
+_DUMP_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def dump(store: OxigraphStore, fmt: str) -> bytes:
+    """The whole dataset: TriG and N-Quads keep the named graphs, the others merge them.
+
+    Written by Oxigraph's own serializers (tens of times faster than rdflib's here).
+    """
+    if fmt not in _DUMP_FORMATS:
+        raise InputError(f"no dump format {fmt!r}")
+    raw = _ox(store)
+    prefixes = PREFIXES if fmt in ("trig", "ttl") else None
+    if fmt in ("trig", "nq"):
+        out = raw.dump(format=_DUMP_FORMATS[fmt], prefixes=prefixes)
+    else:
+        # The union of the named graphs, each triple once.
+        triples = list(
+            dict.fromkeys(q.triple for q in raw.quads_for_pattern(None, None, None, None))
+        )
+        out = ox.serialize(triples, format=_DUMP_FORMATS[fmt], prefixes=prefixes)
+    return out if isinstance(out, bytes) else b""
+
+
+def void_description(
+    store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
+) -> bytes:
+    """VoID/DCAT of the served data as N-Triples (the build's describer, else a minimal one)."""
+    graph = _describe_with_build(store, base, endpoint, dumps)
+    if graph is None:
+        graph = minimal_void(store, base, endpoint, dumps)
+    out = graph.serialize(format="nt11", encoding="utf-8")
+    return out if isinstance(out, bytes) else b""
+
+
+def _describe_with_build(
+    store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
+) -> Graph | None:
+    try:
+        from cakg.graph.dataset import KnowledgeGraph
+        from cakg.graph.void import describe_dataset
+    except ImportError:  # pragma: no cover - the describer ships with the package
+        return None
+    kg = KnowledgeGraph(base=base)
+    for name in store.graph_names():
+        kg.graphs[name] = store.graph(name)
+    return describe_dataset(kg, dumps=dumps, endpoint=endpoint)
+
+
+def minimal_void(store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]) -> Graph:
+    """A VoID description computed from the store alone (triples, graphs, endpoint, dumps)."""
+    from rdflib.namespace import DCTERMS, VOID
+
+    g = Graph()
+    bind_prefixes(g)
+    ds = URIRef(endpoint.rsplit("/", 1)[0] + "/.well-known/void#dataset")
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, DCTERMS.title, Literal("cakg: regional relations in Central Asia", lang="en")))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
+    g.add((ds, VOID.uriSpace, Literal(base)))
+    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    g.add((ds, VOID.triples, Literal(int(str(total.rows[0]["n"])), datatype=XSD.integer)))
+    for url in dumps.values():
+        g.add((ds, VOID.dataDump, URIRef(url)))
+    for name in store.graph_names():
+        sub = URIRef(f"{ds}-{len(list(g.objects(ds, VOID.subset)))}")
+        n = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": name}).rows
+        g.add((ds, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"), name))
+        if n:
+            g.add((sub, VOID.triples, Literal(int(str(n[0]["n"])), datatype=XSD.integer)))
+    return g
+
+
+def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) -> str:
+    """One interactive network view (cakg.viz) as a self-contained HTML page."""
+    from cakg.viz import build_network
+    from cakg.viz.html import render_html
+    from cakg.viz.networks import analytics
+
+    g = build_network(store, kind, focus, depth)
+    return render_html(g, analytics(g))
+
+
+# --- dispatch ------------------------------------------------------------------------------------
+
+
+def startup_info(store: OxigraphStore, source: Any) -> dict[str, Any]:
+    """What the server needs to know about the data: graph names and the base IRI."""
+    names = [str(n) for n in store.graph_names()]
+    base = source.base
+    if base is None:
+        for name in names:
+            if "/graph/" in name:
+                base = name.split("/graph/")[0] + "/"
+                break
+    return {"graphs": names, "base": base}
+
+
+def _counts(store: OxigraphStore) -> dict[str, int]:
+    text = (
+        _PROLOGUE
+        + """
+SELECT
+  (COUNT(DISTINCT ?article) AS ?articles) (COUNT(DISTINCT ?expert) AS ?experts)
+  (COUNT(DISTINCT ?claim) AS ?claims) (COUNT(DISTINCT ?relation) AS ?relations)
+WHERE {
+  { ?article a schema:Article } UNION { ?a a schema:Answer ; schema:author ?expert }
+  UNION { ?claim a schema:Claim } UNION { ?relation a cakg:BilateralRelation }
+}"""
+    )
+    row = store.query(text).rows[0]
+    counts = {k: int(str(v)) for k, v in row.items()}
+    counts["triples"] = len(store)
+    return counts
+
+
+def _named(
+    store: OxigraphStore, name: str, params: Mapping[str, str], max_rows: int
+) -> dict[str, Any]:
+    from cakg.queries import load_query, resolve_params
+
+    nq = load_query(name)
+    bindings = resolve_params(store, nq, params)
+    result, truncated = run_limited(store, with_values(nq.sparql, bindings), max_rows)
+    return {"result": result, "truncated": truncated, "bindings": bindings}
+
+
+def _suggestions(store: OxigraphStore, kinds: Iterable[str]) -> dict[str, list[str]]:
+    """Labels to offer in a parameter's input (datalist), per parameter kind."""
+    patterns = {
+        "state": "?x a schema:Country ; rdfs:label ?l . FILTER EXISTS { ?s schema:mentions ?x }",
+        "organization": "?x a schema:Organization ; cakg:acronym|rdfs:label ?l .",
+        "person": "?x a schema:Person ; schema:name ?l .",
+        "relation": "?x a cakg:BilateralRelation ; rdfs:label ?label . "
+        'BIND (REPLACE(STR(?label), " relations$", "") AS ?l)',
+        "trend": "?x skos:inScheme cakg:TrendScheme ; skos:prefLabel ?l .",
+        "topic": "?x skos:inScheme cakg:TopicScheme ; skos:prefLabel ?l .",
+        "template": "?x a cakg:QuestionTemplate ; rdfs:label ?l .",
+        "subject": "?q a schema:Question ; schema:about ?x . ?x rdfs:label ?label . "
+        'BIND (REPLACE(STR(?label), " relations$", "") AS ?l)',
+    }
+    out: dict[str, list[str]] = {}
+    for kind in kinds:
+        if kind not in patterns:
+            continue
+        rows = store.query(
+            f"{_PROLOGUE}SELECT DISTINCT ?l WHERE {{ {patterns[kind]} }} ORDER BY ?l"
+        )
+        out[kind] = [str(r["l"]) for r in rows.rows if "l" in r][:500]
+    return out
+
+
+def handle(store: OxigraphStore, source: Any, task: tuple[Any, ...]) -> Any:
+    """Run one task in the worker."""
+    kind, *args = task
+    if kind == "sparql":
+        text, fmt, max_rows, defaults, named = args
+        result, truncated = run_limited(store, text, max_rows, defaults, named)
+        return {
+            "kind": result.kind,
+            "body": serialize_result(result, fmt),
+            "truncated": truncated,
+            "count": len(result.rows) if result.kind == "SELECT" else len(result.graph or ()),
+        }
+    if kind == "rows":
+        text, max_rows = args
+        result, truncated = run_limited(store, text, max_rows)
+        return {"result": result, "truncated": truncated}
+    if kind == "named":
+        name, params, max_rows = args
+        return _named(store, name, params, max_rows)
+    if kind == "describe":
+        return describe(store, args[0])
+    if kind == "describe_rdf":
+        iri, fmt = args
+        g = _closure(store, URIRef(iri), 5000)
+        if len(g) == 0:
+            return None
+        return QueryResult("CONSTRUCT", graph=g).serialize(fmt)
+    if kind == "search":
+        text, limit = args
+        return search(store, text, limit)
+    if kind == "counts":
+        return _counts(store)
+    if kind == "suggest":
+        return _suggestions(store, args[0])
+    if kind == "dump":
+        return dump(store, args[0])
+    if kind == "void":
+        base, endpoint, dumps = args
+        return void_description(store, base, endpoint, dumps)
+    if kind == "view":
+        view_kind, focus, depth = args
+        return render_view(store, view_kind, focus, depth)
+    if kind == "update":
+        store.update(args[0])
+        return None
+    if kind == "sleep":  # for tests of the time limit without a heavy query
+        import time
+
+        time.sleep(float(args[0]))
+        return None
+    raise InputError(f"unknown task {kind!r}")

@@ -1,0 +1,491 @@
+"""`cakg serve` on the bundled article, queried by real clients (SPARQLWrapper, httpx).
+
+One server per module, on a free loopback port; its answers must equal `cakg query`'s.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS, VOID
+from running_server import running_server
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+from cakg.cli import cli
+
+TOKEN = "test-write-token"
+TIMEOUT = 4.0
+MAX_ROWS = 1000
+ID = "https://cakg.example.org/id/"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+PREFIXES = """PREFIX schema: <http://schema.org/>
+PREFIX cakg: <https://cakg.example.org/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+EXPERTS = (
+    PREFIXES
+    + """SELECT ?name ?country WHERE {
+  ?a a schema:Answer ; schema:author ?e . ?e schema:name ?name ; schema:nationality ?c .
+  ?c rdfs:label ?country } GROUP BY ?name ?country ORDER BY ?name"""
+)
+CONSTRUCT = (
+    PREFIXES
+    + """CONSTRUCT { ?e schema:name ?name ; schema:nationality ?c }
+WHERE { ?a a schema:Answer ; schema:author ?e . ?e schema:name ?name ; schema:nationality ?c }"""
+)
+# Four-fold cross product of all triples: ~10^16 combinations, minutes to hours to count.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def server(built: Path) -> Iterator[str]:
+    with running_server(
+        data=(str(built / "kg.trig"),),
+        timeout=TIMEOUT,
+        max_rows=MAX_ROWS,
+        write_token=TOKEN,
+        workers=2,
+    ) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def endpoint(server: str) -> str:
+    return f"{server}/sparql"
+
+
+def cakg_query(built: Path, *args: str) -> bytes:
+    result = CliRunner().invoke(cli, ["query", "--data", str(built / "kg.trig"), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def wrapper(endpoint: str, query: str, fmt: str, method: str = "GET") -> Any:
+    sw = SPARQLWrapper(endpoint)
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    sw.setMethod(method)
+    return sw
+
+
+# --- SPARQL 1.1 Protocol through a real client ----------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "cli_fmt"), [(JSON, "json"), (XML, "xml"), (CSV, "csv")])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_select_equals_cakg_query(
+    endpoint: str, built: Path, fmt: str, cli_fmt: str, method: str
+) -> None:
+    response = wrapper(endpoint, EXPERTS, fmt, method).query()
+    body = response.response.read()
+    assert body == cakg_query(built, "--sparql", EXPERTS, "--format", cli_fmt)
+    if fmt == JSON:
+        doc = json.loads(body)
+        names = {b["name"]["value"] for b in doc["results"]["bindings"]}
+        assert "Medet Tyulegenov" in names and len(names) == 5
+
+
+def test_select_posted_directly(endpoint: str, built: Path) -> None:
+    sw = wrapper(endpoint, EXPERTS, JSON, "POST")
+    sw.setRequestMethod("postdirectly")  # application/sparql-query body (Protocol §2.1.3)
+    assert sw.query().response.read() == cakg_query(built, "--sparql", EXPERTS, "-f", "json")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (PREFIXES + "ASK { ?s a schema:Claim }", True),
+        (PREFIXES + "ASK { ?s a schema:Claim ; schema:author ?s }", False),
+    ],
+)
+def test_ask(endpoint: str, query: str, expected: bool) -> None:
+    assert wrapper(endpoint, query, JSON).query().convert()["boolean"] is expected
+
+
+def test_construct_turtle_equals_cakg_query(endpoint: str, built: Path) -> None:
+    body = wrapper(endpoint, CONSTRUCT, TURTLE).query().convert()
+    served = Graph().parse(data=body, format="turtle")
+    local = Graph().parse(
+        data=cakg_query(built, "--sparql", CONSTRUCT, "-f", "ttl"), format="turtle"
+    )
+    assert len(served) == 10  # five experts, a name and a nationality each
+    assert isomorphic(served, local)
+
+
+def test_describe(endpoint: str) -> None:
+    query = f"DESCRIBE <{ID}state/kazakhstan>"
+    body = wrapper(endpoint, query, TURTLE).query().convert()
+    g = Graph().parse(data=body, format="turtle")
+    assert (URIRef(f"{ID}state/kazakhstan"), RDFS.label, Literal("Kazakhstan", lang="en")) in g
+
+
+def test_named_query_api_equals_cakg_query(server: str, built: Path) -> None:
+    params = {"relation": "Kazakhstan–Kyrgyzstan", "trend": "weakening", "format": "csv"}
+    r = httpx.get(f"{server}/api/queries/experts-expecting-trend", params=params)
+    assert r.status_code == 200
+    expected = cakg_query(
+        built,
+        "experts-expecting-trend",
+        "-p",
+        "relation=Kazakhstan–Kyrgyzstan",
+        "-p",
+        "trend=weakening",
+        "-f",
+        "csv",
+    )
+    assert r.content == expected
+    assert "Medet Tyulegenov" in r.text
+
+
+def test_cakg_query_against_the_endpoint(endpoint: str, built: Path) -> None:
+    """`cakg query --endpoint` (RemoteStore over SPARQLWrapper) gives the local rows."""
+    args = [
+        "experts-expecting-trend",
+        "-p",
+        "relation=Kazakhstan-Kyrgyzstan",
+        "-p",
+        "trend=weakening",
+        "-f",
+        "json",
+    ]
+    remote = CliRunner().invoke(cli, ["query", "--endpoint", endpoint, *args])
+    assert remote.exit_code == 0, remote.output
+    local = json.loads(cakg_query(built, *args))
+    served = json.loads(remote.stdout_bytes)
+
+    def rows(doc: dict[str, Any]) -> list[dict[str, str]]:
+        return sorted(
+            ({k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]),
+            key=lambda r: sorted(r.items()),
+        )
+
+    assert rows(served) == rows(local)
+
+
+# --- content negotiation ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "content_type"),
+    [
+        (EXPERTS, "application/sparql-results+json", "application/sparql-results+json"),
+        (EXPERTS, "application/sparql-results+xml", "application/sparql-results+xml"),
+        (EXPERTS, "text/csv", "text/csv"),
+        (EXPERTS, "text/tab-separated-values", "text/tab-separated-values"),
+        (EXPERTS, "application/json", "application/sparql-results+json"),
+        (
+            EXPERTS,
+            "text/csv;q=0.5, application/sparql-results+xml",
+            "application/sparql-results+xml",
+        ),
+        (EXPERTS, "*/*", "application/sparql-results+json"),
+        (EXPERTS, "image/png", "application/sparql-results+json"),
+        (
+            "ASK { ?s ?p ?o }",
+            "text/csv, application/sparql-results+xml;q=0.1",
+            "application/sparql-results+xml",
+        ),
+        (CONSTRUCT, "text/turtle", "text/turtle"),
+        (CONSTRUCT, "application/ld+json", "application/ld+json"),
+        (CONSTRUCT, "application/n-triples", "application/n-triples"),
+        (CONSTRUCT, "application/rdf+xml", "application/rdf+xml"),
+        (CONSTRUCT, "*/*", "text/turtle"),
+        (f"DESCRIBE <{ID}org/csto>", "application/ld+json", "application/ld+json"),
+    ],
+)
+def test_content_negotiation(endpoint: str, query: str, accept: str, content_type: str) -> None:
+    r = httpx.get(endpoint, params={"query": query}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == content_type
+    assert "Accept" in r.headers.get("vary", "")
+    if content_type == "application/sparql-results+json":
+        json.loads(r.content)
+    elif content_type in ("text/turtle", "application/ld+json", "application/rdf+xml"):
+        fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(content_type, "xml")
+        assert len(Graph().parse(data=r.content, format=fmt)) > 0
+
+
+def test_browser_following_a_query_link_lands_in_the_editor(endpoint: str) -> None:
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = httpx.get(endpoint, params={"query": EXPERTS}, headers={"Accept": accept})
+    assert r.status_code == 303 and r.headers["location"].startswith("/editor?query=")
+
+
+def test_format_parameter_overrides_accept(endpoint: str) -> None:
+    r = httpx.get(endpoint, params={"query": EXPERTS, "format": "tsv"})
+    assert r.headers["content-type"].startswith("text/tab-separated-values")
+    r = httpx.get(endpoint, params={"query": EXPERTS, "format": "ttl"})
+    assert r.status_code == 406 and "not a format for SELECT" in r.text
+
+
+def test_service_description(endpoint: str) -> None:
+    r = httpx.get(endpoint, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=r.text, format="turtle")
+    service = URIRef(endpoint)
+    assert (service, SD.endpoint, service) in g
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) in g  # started with a token
+    assert (service, SD.feature, SD.UnionDefaultGraph) in g
+    names = set(g.objects(None, SD.name))
+    assert URIRef(f"{ID}graph/reference") in names
+    # A plain client (curl: */*) gets Turtle too; a browser gets a page.
+    assert httpx.get(endpoint).headers["content-type"].startswith("text/turtle")
+    page = httpx.get(endpoint, headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html") and "sd:Service" in page.text
+
+
+def test_cors_for_browser_clients_elsewhere(endpoint: str) -> None:
+    preflight = httpx.options(
+        endpoint,
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+    r = httpx.get(
+        endpoint, params={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"}
+    )
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+# --- linked data -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "ext", "fmt"),
+    [
+        ("text/turtle", "ttl", "turtle"),
+        ("application/ld+json", "jsonld", "json-ld"),
+        ("application/n-triples", "nt", "nt"),
+        ("application/rdf+xml", "rdf", "xml"),
+    ],
+)
+def test_entity_iri_resolves_to_rdf(server: str, accept: str, ext: str, fmt: str) -> None:
+    r = httpx.get(f"{server}/id/state/kazakhstan", headers={"Accept": accept})
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/doc/state/kazakhstan.{ext}"
+    assert "Accept" in r.headers["vary"]
+    doc = httpx.get(f"{server}{r.headers['location']}")
+    assert doc.status_code == 200
+    g = Graph().parse(data=doc.content, format=fmt)
+    kz = URIRef(f"{ID}state/kazakhstan")
+    assert (kz, RDFS.label, Literal("Kazakhstan", lang="en")) in g
+    assert any(g.triples((None, None, kz)))  # what points at it, too
+
+
+def test_entity_iri_resolves_to_a_page(server: str) -> None:
+    r = httpx.get(
+        f"{server}/id/person/medet-tyulegenov",
+        headers={"Accept": "text/html"},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert str(r.url).endswith("/doc/person/medet-tyulegenov.html")
+    assert "Medet Tyulegenov" in r.text
+    assert "exacerbating these relations" in r.text  # his claims, with their quotes
+    assert 'id="neighbourhood"' in r.text
+
+
+def test_claim_page_shows_its_evidence(server: str) -> None:
+    rows = httpx.get(
+        f"{server}/api/queries/claims-by-expert", params={"expert": "Medet Tyulegenov"}
+    ).json()["results"]["bindings"]
+    claim = rows[0]["claim"]["value"]
+    page = httpx.get(
+        f"{server}/id/{claim[len(ID) :]}", headers={"Accept": "text/html"}, follow_redirects=True
+    )
+    assert page.status_code == 200
+    assert "<mark>" in page.text and "Evidence" in page.text
+
+
+def test_unknown_entity_is_404(server: str) -> None:
+    r = httpx.get(
+        f"{server}/id/state/atlantis", headers={"Accept": "text/turtle"}, follow_redirects=True
+    )
+    assert r.status_code == 404
+
+
+def test_any_iri_can_be_described(server: str) -> None:
+    r = httpx.get(
+        f"{server}/describe", params={"iri": "https://cakg.example.org/ontology#trend-weakening"}
+    )
+    assert r.status_code == 200 and "weakening" in r.text
+
+
+def test_void(server: str, endpoint: str) -> None:
+    r = httpx.get(f"{server}/.well-known/void", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    g = Graph().parse(data=r.text, format="turtle")
+    assert URIRef(endpoint) in set(g.objects(None, VOID.sparqlEndpoint))
+    assert any(g.objects(None, VOID.triples))
+
+
+@pytest.mark.parametrize("name", ["kg.trig", "kg.nq", "kg.ttl", "kg.nt", "kg.jsonld"])
+def test_dumps(server: str, built: Path, name: str) -> None:
+    r = httpx.get(f"{server}/dumps/{name}", timeout=120)
+    assert r.status_code == 200
+    if name in ("kg.trig", "kg.nq"):
+        ds = Dataset()
+        ds.parse(data=r.content, format="trig" if name.endswith("trig") else "nquads")
+        assert URIRef(f"{ID}graph/reference") in {g.identifier for g in ds.graphs()}
+    else:
+        fmt = {"kg.ttl": "turtle", "kg.nt": "nt", "kg.jsonld": "json-ld"}[name]
+        g = Graph().parse(data=r.content, format=fmt)
+        assert (URIRef(f"{ID}state/kazakhstan"), RDFS.label, Literal("Kazakhstan", lang="en")) in g
+
+
+# --- safe by default ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o "
+        "FILTER EXISTS { SERVICE SILENT <http://x.example/> { ?s ?p ?o } } }",
+        "SELECT * WHERE { { SELECT ?s WHERE { OPTIONAL { SERVICE ?where { ?s ?p ?o } } } } }",
+    ],
+)
+def test_service_is_refused(endpoint: str, query: str) -> None:
+    r = httpx.get(endpoint, params={"query": query})
+    assert r.status_code == 400
+    assert "SERVICE is not allowed" in r.text
+
+
+def test_service_in_a_string_is_just_text(endpoint: str) -> None:
+    query = 'SELECT ?x WHERE { BIND ("SERVICE <http://example.org/> { }" AS ?x) } # SERVICE <x> {}'
+    r = httpx.get(endpoint, params={"query": query, "format": "json"})
+    assert r.status_code == 200
+    assert r.json()["results"]["bindings"][0]["x"]["value"].startswith("SERVICE")
+
+
+@pytest.mark.parametrize(
+    ("query", "where"),
+    [
+        ("SELECT ?x WHERE {\n  ?x ?p \n}", "line 2, column 3"),
+        ("SELEC ?x WHERE { ?x ?p ?o }", "line 1, column 1"),
+        ("SELECT ?x (COUNT(?y) AS ?n) WHERE { ?x ?p ?y }", "SELECT contains a variable"),
+    ],
+)
+def test_malformed_query(endpoint: str, query: str, where: str) -> None:
+    r = httpx.post(endpoint, data={"query": query})
+    assert r.status_code == 400
+    assert where in r.text
+
+
+def test_update_without_token_is_refused(endpoint: str) -> None:
+    update = "INSERT DATA { GRAPH <urn:cakg:test> { <urn:a> <urn:b> <urn:c> } }"
+    r = httpx.post(endpoint, data={"update": update})
+    assert r.status_code == 403 and "Authorization: Bearer" in r.text
+    r = httpx.post(endpoint, data={"update": update}, headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 403
+    r = httpx.post(endpoint, content=update, headers={"Content-Type": "application/sparql-update"})
+    assert r.status_code == 403
+    r = httpx.get(endpoint, params={"update": update})
+    assert r.status_code == 405
+
+
+def test_update_with_token(endpoint: str) -> None:
+    update = "INSERT DATA { GRAPH <urn:cakg:test> { <urn:cakg:a> <urn:cakg:b> 'added' } }"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = httpx.post(endpoint, data={"update": update}, headers=auth)
+    assert r.status_code == 204, r.text
+    # Every worker got it: ask several times so that both answer.
+    for _ in range(4):
+        r = httpx.get(
+            endpoint,
+            params={"query": "ASK { <urn:cakg:a> <urn:cakg:b> 'added' }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert r.json()["boolean"] is True
+    r = httpx.post(endpoint, data={"update": "LOAD <http://example.org/data.ttl>"}, headers=auth)
+    assert r.status_code == 400 and "LOAD is not allowed" in r.text
+    cleanup = "DROP GRAPH <urn:cakg:test>"
+    assert httpx.post(endpoint, data={"update": cleanup}, headers=auth).status_code == 204
+
+
+def test_result_size_limit(endpoint: str) -> None:
+    r = httpx.get(endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"})
+    assert r.status_code == 200
+    assert r.headers["x-sparql-maxrows"] == str(MAX_ROWS)
+    assert r.headers["x-cakg-truncated"] == "true"
+    assert len(r.text.strip().splitlines()) == MAX_ROWS + 1  # header line
+    small = httpx.get(endpoint, params={"query": EXPERTS, "format": "csv"})
+    assert "x-cakg-truncated" not in small.headers
+
+
+def test_runaway_query_is_stopped_while_others_are_served(server: str, endpoint: str) -> None:
+    outcome: dict[str, Any] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        r = httpx.get(endpoint, params={"query": RUNAWAY}, timeout=120)
+        outcome.update(status=r.status_code, text=r.text, seconds=time.monotonic() - started)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(1.0)  # the runaway query now occupies one worker
+    started = time.monotonic()
+    r = httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }", "format": "json"}, timeout=30)
+    quick = time.monotonic() - started
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    assert quick < TIMEOUT
+    thread.join(120)
+    assert outcome["status"] == 503
+    assert "time limit" in outcome["text"]
+    assert TIMEOUT <= outcome["seconds"] < TIMEOUT + 10
+    # The killed worker is replaced: the server keeps its full pool.
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{server}/health").json()["workers"] < 2:
+        assert time.monotonic() < deadline, "the killed worker was not replaced"
+        time.sleep(0.3)
+    assert httpx.get(f"{server}/health").json()["killed"] >= 1
+
+
+def test_unsupported_body(endpoint: str) -> None:
+    r = httpx.post(endpoint, content=b"{}", headers={"Content-Type": "application/json"})
+    assert r.status_code == 415
+
+
+def test_pages_escape_text(server: str) -> None:
+    r = httpx.get(f"{server}/search", params={"q": "<script>alert(1)</script>"})
+    assert r.status_code == 200
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/queries",
+        "/queries/experts",
+        "/editor",
+        "/views/",
+        "/dumps/",
+        "/search?q=CSTO",
+        "/queries/about-relation?relation=Kazakhstan-Uzbekistan",
+    ],
+)
+def test_pages_load(server: str, path: str) -> None:
+    r = httpx.get(f"{server}{path}")
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in r.headers["content-security-policy"]
