@@ -43,9 +43,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick  # type: ignore[import-not-found, unused-ignore]
-from cakg.graph.namespaces import CAKG, RDF, RDFS, SCHEMA, SKOS, Minter
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+
+from cakg.graph.namespaces import CAKG, RDF, RDFS, SCHEMA, SKOS, Minter
 
 __all__ = ["Gazetteer", "Match", "normalize"]
 

@@ -25,6 +25,10 @@ from typing import Any
 
 import pycountry
 import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from cakg.errors import InputError
 from cakg.graph.namespaces import (
     CAKG,
     DCT,
@@ -41,10 +45,6 @@ from cakg.graph.namespaces import (
     bind_prefixes,
     slugify,
 )
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
-
-from cakg.errors import InputError
 
 __all__ = [
     "DATA_FILES",

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from rdflib import Graph, Literal, URIRef
+
 from cakg.graph.gazetteer import Gazetteer, Match, normalize
 from cakg.graph.namespaces import CAKG, RDF, RDFS, SCHEMA, SKOS, Minter
-from rdflib import Graph, Literal, URIRef
 
 BASE = "https://example.org/kg/"
 CASES_FILE = Path(__file__).parent / "fixtures" / "gazetteer" / "cases.yaml"

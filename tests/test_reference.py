@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from cakg.errors import InputError
 from cakg.graph import namespaces as ns
 from cakg.graph.namespaces import CAKG, DCT, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, WD, Minter
 from cakg.graph.reference import (
@@ -14,10 +18,6 @@ from cakg.graph.reference import (
     load_reference_data,
     reference_graph,
 )
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-
-from cakg.errors import InputError
 
 BASE = "https://example.org/kg/"
 M = Minter(BASE)
@@ -517,3 +517,14 @@ def test_counts() -> None:
     assert counts == {"states": 249, "organizations": 18, "leaders": len(data.persons)}
     assert len(data.persons) >= 25
     assert len(data.memberships) >= 200
+
+
+def test_conforms_to_the_shapes(g: Graph) -> None:
+    from importlib import resources
+
+    from pyshacl import validate
+
+    shapes_text = resources.files("cakg.ontology").joinpath("shapes.ttl").read_text("utf-8")
+    shapes = Graph().parse(data=shapes_text, format="turtle")
+    conforms, _, report = validate(g, shacl_graph=shapes, inference="none")
+    assert conforms, report
