@@ -99,11 +99,47 @@ def test_html_article_drops_page_chrome(tmp_path: Path) -> None:
         assert "spelling error" not in low and "share on" not in low
 
 
-def test_copy_of_bundled_builds_same_experts(tmp_path: Path) -> None:
-    from cakg.graph.reader import bundled_article
+ROUNDUP = """A Roundtable on {topic}
 
-    copy = tmp_path / "copy.txt"
-    copy.write_text(bundled_article().text, encoding="utf-8")
-    shutil.copy(copy, tmp_path / "copy2.txt")
-    code, _, err = _run(["build", str(copy), "-o", str(tmp_path / "out")])
+Lead paragraph about {topic}.
+
+Aida Karimova, analyst (Kyrgyzstan):
+
+Will relations between Kyrgyzstan and Kazakhstan change?
+
+I do not think that relations will worsen; Kazakhstan remains our main partner in the EAEU.
+"""
+
+
+def test_articles_built_together_share_iris_and_keep_their_graphs(tmp_path: Path) -> None:
+    from rdflib import Dataset, URIRef
+    from rdflib.namespace import RDF
+
+    from cakg.graph.namespaces import CAKG
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(ROUNDUP.format(topic="trade"), encoding="utf-8")
+    b.write_text(ROUNDUP.format(topic="water"), encoding="utf-8")
+    code, _, err = _run(["build", str(a), str(b), "-o", str(tmp_path / "out")])
     assert code == 0, err
+    ds = Dataset()
+    ds.parse(tmp_path / "out" / "kg.trig", format="trig")
+    base = "https://cakg.example.org/id/"
+    expert = URIRef(base + "person/aida-karimova")
+    graphs = {g.identifier for g in ds.graphs() if (expert, RDF.type, CAKG.Expert) in g}
+    assert graphs == {
+        URIRef(base + "graph/article/a-roundtable-on-trade"),
+        URIRef(base + "graph/article/a-roundtable-on-water"),
+    }
+    relation = URIRef(base + "relation/kazakhstan--kyrgyzstan")
+    assert all((relation, RDF.type, CAKG.BilateralRelation) in ds.graph(g) for g in graphs)
+
+
+def test_same_title_twice_gets_two_articles(tmp_path: Path) -> None:
+    from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.reader import read_text
+
+    text = ROUNDUP.format(topic="trade")
+    arts = [read_text(text, name="one.txt"), read_text(text, name="two.txt")]
+    _, extractions, _ = build_knowledge_graph(arts)
+    assert [e.slug for e in extractions] == ["a-roundtable-on-trade", "a-roundtable-on-trade-2"]
