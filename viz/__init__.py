@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
+
+from cakg.errors import InputError
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import slugify
 from cakg.graph.store import Store
 from cakg.viz.networks import KINDS, Analytics, analytics, ego, project, resolve_focus, top_nodes
-
-from cakg.errors import InputError
 
 __all__ = [
     "KINDS",

@@ -16,6 +16,12 @@ from typing import Any
 import matplotlib
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patheffects import withStroke
+
 from cakg.graph.io import atomic_write
 from cakg.viz.html import (
     CERTAINTY_SIZE,
@@ -29,11 +35,6 @@ from cakg.viz.html import (
 )
 from cakg.viz.layout import spring
 from cakg.viz.networks import Analytics, analytics, top_nodes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patheffects import withStroke
 
 __all__ = ["FIGURE_MAX_NODES", "draw_heatmap", "draw_network"]
 
@@ -55,7 +56,6 @@ def _save(fig: Figure, stem: Path) -> list[Path]:
                 buf,
                 format=fmt,
                 dpi=160,
-                bbox_inches="tight",
                 metadata={"Date": None} if fmt == "svg" else {"Software": None},
             )
         out.append(atomic_write(stem.with_name(f"{stem.name}.{fmt}"), buf.getvalue()))
@@ -220,8 +220,7 @@ def draw_heatmap(
     h = 2.5 + 0.38 * len(rows)
     fig = Figure(figsize=(w, h))
     ax = fig.add_subplot()
-    cmap = matplotlib.colormaps["RdYlGn"].copy()
-    cmap.set_bad("#f0f2f4")
+    cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#f0f2f4")
     im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(
         range(len(cols)),

@@ -24,9 +24,10 @@ from importlib.metadata import version
 from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
+from jinja2 import Environment, FunctionLoader, select_autoescape
+
 from cakg.viz.layout import spring
 from cakg.viz.networks import TRENDS, Analytics, analytics, top_nodes
-from jinja2 import Environment, FunctionLoader, select_autoescape
 
 __all__ = [
     "EDGE_STYLE",
@@ -47,7 +48,9 @@ MAX_EDGES = 8000
 # Up to this many nodes vis-network's physics runs (bounded) and then stops; above it the
 # positions come from Python and physics is off from the start.
 PHYSICS_MAX_NODES = 400
-STABILIZATION_ITERATIONS = 300
+STABILIZATION_ITERATIONS = 200
+# Above this many nodes only the most central ones are labelled large enough to read when fitted.
+LABELLED_NODES = 120
 
 # kind -> (legend label, colour, vis-network shape)
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -60,9 +63,9 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
     "region": ("region", "#9e9d24", "triangleDown"),
     "place": ("place", "#9e9d24", "triangleDown"),
     "person": ("person", "#c2185b", "star"),
-    "agreement": ("agreement", "#5d6d7e", "box"),
-    "event": ("event", "#5d6d7e", "box"),
-    "other": ("other", "#90a4ae", "box"),
+    "agreement": ("agreement", "#5d6d7e", "square"),
+    "event": ("event", "#7a6a96", "diamond"),
+    "other": ("other", "#90a4ae", "dot"),
 }
 TREND_COLOURS: dict[str, str] = {
     "strengthening": "#2e9d3a",
@@ -200,6 +203,20 @@ def cap(
 # --- node and edge styling --------------------------------------------------------------------
 
 
+def short_label(text: str, limit: int = 28) -> str:
+    """A label cut at a word boundary to fit on the canvas (the tooltip has the full name).
+
+    >>> short_label("Consultative Meeting of the Heads of State of Central Asia")
+    'Consultative Meeting of the…'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]  # do not end on part of a word
+    return (cut if len(cut) > limit // 2 else text[: limit - 1]).rstrip(" ,;:–-") + "…"
+
+
 def _color(c: str) -> dict[str, Any]:
     return {
         "background": c,
@@ -261,8 +278,8 @@ def _node_info(n: Hashable, d: dict[str, Any], stats: Analytics) -> list[list[st
             rows.append(["article", str(d["article_title"]), "panel"])
     else:
         rows.append(["type", KIND_STYLE.get(str(d.get("kind")), KIND_STYLE["other"])[0]])
-        if d.get("name") and d.get("name") != d.get("label"):
-            rows.append(["name", str(d["name"])])
+        if d.get("label") and d.get("name") != d.get("label"):
+            rows.append(["label", str(d["label"])])
         if d.get("job_title"):
             rows.append(["position", str(d["job_title"])])
         if "claims" in d:
@@ -365,6 +382,11 @@ def render_html(
     pos = spring(shown, seed=seed, iterations=50 if physics else 80, weight="weight")
     spread = 120.0 + 45.0 * math.sqrt(max(n_shown, 1))
     max_degree = max((stats["degree"].get(str(x), 0.0) for x in shown), default=0.0) or 1.0
+    # Labels grow with the network so that they stay legible when the whole view is fitted.
+    font_scale = min(2.6, max(1.0, math.sqrt(n_shown / 45.0)))
+    # In a large view only the most central nodes get large labels; the others' labels are
+    # below vis-network's drawing threshold until one zooms in.
+    big_labels = set(top_nodes(shown, stats, LABELLED_NODES)) if n_shown > LABELLED_NODES else None
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     kinds_present: Counter[str] = Counter()
@@ -385,7 +407,7 @@ def render_html(
             extra["searchText"] = f"{d.get('text', '')} {d.get('quote', '')}"
         else:
             size = 11.0 + 27.0 * math.sqrt(stats["degree"].get(key, 0.0) / max_degree)
-            extra["searchText"] = str(d.get("name", ""))
+            extra["searchText"] = f"{d.get('label', '')} {d.get('name', '')}"
         if node_kind == "expert":
             expert_labels[key] = str(d.get("label", key))
         community = stats["community"].get(key, -1)
@@ -395,19 +417,26 @@ def render_html(
         x, y = pos.get(n, (0.0, 0.0))
         net.add_node(
             key,
-            label=str(d.get("label", key)),
+            label=short_label(str(d.get("label", key))),
             shape=shape,
             color=_color(colour),
             size=round(size, 1),
             x=round(x * spread, 1),
             y=round(y * spread, 1),
             kind=node_kind,
-            tipTitle=str(d.get("name") if node_kind == "claim" else d.get("label", key))[:200],
+            tipTitle=str(
+                (d.get("label") if node_kind == "claim" else d.get("name")) or d.get("label") or key
+            )[:200],
             info=_node_info(n, d, stats),
             experts=_node_experts(shown, n, d),
             community=community,
             communityColor=_color(ccol),
-            font={"size": 13 if node_kind in ("expert", "claim") else 16},
+            font={
+                "size": round(
+                    (14 if node_kind == "expert" else 16)
+                    * (font_scale if big_labels is None or n in big_labels else 1.0)
+                )
+            },
             **extra,
         )
         if node_kind == "claim":
@@ -592,11 +621,11 @@ def _options(physics: bool, n: int) -> dict[str, Any]:
             "enabled": physics,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
-                "gravitationalConstant": -70,
+                "gravitationalConstant": -110,
                 "centralGravity": 0.012,
-                "springLength": 110,
+                "springLength": 140,
                 "springConstant": 0.06,
-                "avoidOverlap": 0.5,
+                "avoidOverlap": 0.8,
             },
             "stabilization": {
                 "enabled": physics,

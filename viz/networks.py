@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
-from cakg.graph.namespaces import PREFIXES, slugify
-from cakg.graph.store import Store
 from rdflib import Literal as RLiteral
 from rdflib import URIRef
 from rdflib.term import Node
 
 from cakg.errors import InputError
+from cakg.graph.namespaces import PREFIXES, slugify
+from cakg.graph.store import Store
 
 __all__ = [
     "KINDS",
@@ -466,12 +466,7 @@ def _memberships(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
         # Current: a span without an end, the latest start first; else the latest ended one.
         open_spans = [s for s in spans if not s[1]]
         current = max(open_spans or spans, key=lambda s: (s[0], s[1]))
-        history = "; ".join(
-            f"{role.replace('-', ' ')} {start[:4] or '?'}–{end[:4]}".rstrip("–")
-            if start or end
-            else role.replace("-", " ")
-            for start, end, role, _ in spans
-        )
+        history = "; ".join(_span(role, start, end) for start, end, role, _ in spans)
         out[key] = {
             "role": current[2],
             "since": current[0][:10],
@@ -479,6 +474,20 @@ def _memberships(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
             "membership": current[3],
         }
     return out
+
+
+def _span(role: str, start: str, end: str) -> str:
+    """A role with its years: 'suspended since 2012', 'member 1994–1999'.
+
+    >>> _span("former-member", "1999-04-02", "2006-08-16")
+    'former member 1999–2006'
+    """
+    text = role.replace("-", " ")
+    if start and end:
+        return f"{text} {start[:4]}–{end[:4]}"
+    if start:
+        return f"{text} since {start[:4]}"
+    return f"{text} until {end[:4]}" if end else text
 
 
 def claims(store: Store) -> nx.DiGraph:

@@ -1,0 +1,381 @@
+"""Network views: projections and analytics of the bundled article, exports, the page, the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from cakg.cli import cli
+from cakg.errors import InputError
+from cakg.graph.store import open_store
+from cakg.viz import export_network, network_stats, render_all, render_view
+from cakg.viz.html import MAX_NODES, render_html, strip_external_resources
+from cakg.viz.networks import (
+    TRENDS,
+    actors,
+    analytics,
+    claims,
+    comentions,
+    ego,
+    resolve_focus,
+    stances,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+B = "https://cakg.example.org/id/"
+CENTRAL_ASIA = ["kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"]
+# The bundled roundup's experts and the states they come from.
+EXPERT_STATES = {
+    "rustam-burnashev": "kazakhstan",
+    "medet-tyulegenov": "kyrgyzstan",
+    "farkhod-tolipov": "uzbekistan",
+    "farrukh-salimov": "tajikistan",
+    "rustam-mukhamedov": "turkmenistan",
+}
+ARTICLE = (
+    Path(__file__).parent.parent
+    / "graph/data/articles/cabar-2022-01-crisis-in-kazakhstan-regional-cooperation.txt"
+)
+
+
+def s(slug: str) -> str:
+    return f"{B}state/{slug}"
+
+
+def edges_of(g: nx.MultiDiGraph, relation: str) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(u, v): d for u, v, k, d in g.edges(keys=True, data=True) if k == relation}
+
+
+@pytest.fixture(scope="module")
+def nets(store: Any) -> dict[str, nx.Graph]:
+    return {
+        "actors": actors(store),
+        "claims": claims(store),
+        "stances": stances(store),
+        "comentions": comentions(store),
+    }
+
+
+@pytest.fixture(scope="module")
+def sample() -> Any:
+    return open_store(FIXTURES / "sample" / "views-sample.trig")
+
+
+# --- actors ------------------------------------------------------------------------------------
+
+
+def test_actors_experts_link_to_their_states(nets: dict[str, nx.Graph]) -> None:
+    g = nets["actors"]
+    experts = {n for n, d in g.nodes(data=True) if d["kind"] == "expert"}
+    assert experts == {f"{B}person/{p}" for p in EXPERT_STATES}
+    nationality = edges_of(g, "nationality")
+    assert set(nationality) == {(f"{B}person/{p}", s(st)) for p, st in EXPERT_STATES.items()}
+    affiliation = edges_of(g, "affiliation")
+    assert (f"{B}person/rustam-burnashev", f"{B}org/kazakh-german-university") in affiliation
+    assert g.nodes[f"{B}org/kazakh-german-university"]["kind"] == "organization"
+
+
+def test_actors_csto_memberships_and_roles(nets: dict[str, nx.Graph]) -> None:
+    g = nets["actors"]
+    csto = f"{B}org/csto"
+    assert g.nodes[csto]["kind"] == "international-organization"
+    assert g.nodes[csto]["label"] == "CSTO"
+    members = {u: d for (u, v), d in edges_of(g, "membership").items() if v == csto}
+    for st in ("kazakhstan", "kyrgyzstan", "tajikistan", "russia"):
+        assert members[s(st)]["role"] == "member", st
+    assert members[s("uzbekistan")]["role"] == "suspended"
+    assert "suspended since 2012" in members[s("uzbekistan")]["history"]
+    assert s("turkmenistan") in g and s("turkmenistan") not in members
+
+
+def test_actors_mentions_are_weighted_by_claims(nets: dict[str, nx.Graph], store: Any) -> None:
+    g = nets["actors"]
+    mentions = edges_of(g, "mentions")
+    assert mentions, "experts name states and organizations in their claims"
+    # Cross-check one weight with a query: Burnashev's claims naming Uzbekistan, directly or
+    # through a bilateral relation.
+    rows = store.query(
+        f"""PREFIX cakg: <https://cakg.example.org/ontology#>
+        SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+          ?c a cakg:Claim ; cakg:claimedBy <{B}person/rustam-burnashev> .
+          {{ ?c cakg:about|cakg:mentions <{s("uzbekistan")}> }} UNION
+          {{ ?c cakg:about|cakg:mentions ?r . ?r cakg:relationBetween <{s("uzbekistan")}> }} }}"""
+    ).rows
+    expected = int(rows[0]["n"])
+    assert expected > 0
+    assert mentions[(f"{B}person/rustam-burnashev", s("uzbekistan"))]["weight"] == expected
+    for d in mentions.values():
+        counts = sum(d[f"n_{t.replace('-', '_')}"] for t in [*TRENDS, "none"])
+        assert counts == d["weight"]
+
+
+def test_actors_views_only_involved_entities(sample: Any) -> None:
+    """Armenia is a CSTO member in the sample but named by no claim and no expert: not drawn."""
+    g = actors(sample)
+    assert s("armenia") not in g
+    member = edges_of(g, "membership")
+    assert member[(s("uzbekistan"), f"{B}org/csto")]["history"] == (
+        "former member 1994–1999; suspended since 2012"
+    )
+    assert member[(s("uzbekistan"), f"{B}org/eaeu")]["role"] == "observer"
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+def test_claims_carry_quote_expert_question_offsets(nets: dict[str, nx.Graph], store: Any) -> None:
+    g = nets["claims"]
+    n_claims = int(
+        store.query(
+            "PREFIX cakg: <https://cakg.example.org/ontology#> "
+            "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cakg:Claim }"
+        ).rows[0]["n"]
+    )
+    claim_nodes = [(n, d) for n, d in g.nodes(data=True) if d["kind"] == "claim"]
+    assert len(claim_nodes) == n_claims > 50
+    text = ARTICLE.read_text(encoding="utf-8").replace("\r\n", "\n")
+    for n, d in claim_nodes:
+        assert d["quote"] and d["question"].endswith("?"), n
+        assert d["trend"] in (*TRENDS, "none")
+        assert d["expert_label"] and g.has_edge(d["expert"], n)
+        assert text[d["start"] : d["end"]] == d["quote"], n
+        assert any(g.edges[n, x]["relation"] == "about" for x in g.successors(n)) or any(
+            g.edges[n, x]["relation"] == "mentions" for x in g.successors(n)
+        )
+
+
+# --- stances and co-mentions -------------------------------------------------------------------
+
+
+def test_stances_is_bipartite_with_trend_counts(nets: dict[str, nx.Graph]) -> None:
+    g = nets["stances"]
+    left = {n for n, d in g.nodes(data=True) if d["bipartite"] == 0}
+    assert left == {f"{B}person/{p}" for p in EXPERT_STATES}
+    assert nx.is_bipartite(g)
+    for u, v, d in g.edges(data=True):
+        assert (u in left) != (v in left)
+        assert d["trend"] in (*TRENDS, "mixed", "none")
+        counts = {t: d[f"n_{t.replace('-', '_')}"] for t in [*TRENDS, "none"]}
+        assert sum(counts.values()) == d["weight"]
+        assert -1.0 <= d["score"] <= 1.0
+        if d["trend"] in TRENDS:
+            assert counts[d["trend"]] == max(counts[t] for t in TRENDS)
+
+
+def test_comentions_link_states_and_organizations(nets: dict[str, nx.Graph]) -> None:
+    g = nets["comentions"]
+    kinds = {d["kind"] for _, d in g.nodes(data=True)}
+    assert kinds <= {"state", "international-organization", "organization"}
+    assert all(d["weight"] >= 1 for _, _, d in g.edges(data=True))
+    assert g.has_edge(s("kazakhstan"), s("uzbekistan"))
+    assert g.has_edge(s("kazakhstan"), f"{B}org/csto")
+    for n, d in g.nodes(data=True):  # a pair is never named more often than either end
+        for m in g.neighbors(n):
+            assert g[n][m]["weight"] <= d["claims"]
+
+
+# --- analytics ---------------------------------------------------------------------------------
+
+
+def test_analytics_are_complete_and_deterministic(nets: dict[str, nx.Graph]) -> None:
+    for name, g in nets.items():
+        a = analytics(g)
+        assert set(a["degree"]) == set(a["betweenness"]) == set(a["community"]) == set(g), name
+        assert all(0.0 <= v <= 1.0 for v in a["degree"].values())
+        assert all(0.0 <= v <= 1.0 for v in a["betweenness"].values())
+        assert sorted(x for c in a["communities"] for x in c) == sorted(g)
+        assert analytics(g) == a  # fixed seed: the same partition every run
+
+
+def test_communities_of_the_central_asian_states(nets: dict[str, nx.Graph]) -> None:
+    """Each Central Asian state falls into the community of the expert who comes from it,
+    and in co-mentions Kazakhstan, Uzbekistan, Kyrgyzstan and Tajikistan form one community."""
+    a = analytics(nets["actors"])["community"]
+    for person, state in EXPERT_STATES.items():
+        assert a[s(state)] == a[f"{B}person/{person}"], state
+    c = analytics(nets["comentions"])["community"]
+    assert len({c[s(x)] for x in ("kazakhstan", "uzbekistan", "kyrgyzstan", "tajikistan")}) == 1
+
+
+# --- ego views and focus -----------------------------------------------------------------------
+
+
+def test_ego_views(nets: dict[str, nx.Graph]) -> None:
+    g = nets["actors"]
+    kz = resolve_focus(g, "Kazakhstan")
+    assert kz == s("kazakhstan")
+    assert resolve_focus(g, "csto") == resolve_focus(g, "CSTO") == f"{B}org/csto"
+    assert resolve_focus(g, f"{B}person/rustam-burnashev") == f"{B}person/rustam-burnashev"
+    one = ego(g, kz, 1)
+    assert {f"{B}org/csto", f"{B}person/rustam-burnashev"} <= set(one)
+    assert set(one) == {kz, *nx.all_neighbors(g, kz)}
+    assert set(ego(g, kz, 0)) == {kz}
+    assert len(ego(g, kz, 2)) >= len(one)
+    assert one.graph["focus"] == kz and one.graph["kind"] == "actors"
+    with pytest.raises(InputError):
+        resolve_focus(g, "Atlantis")
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["actors", "claims", "stances", "comentions"])
+def test_graphml_and_gexf_read_back(nets: dict[str, nx.Graph], kind: str, tmp_path: Path) -> None:
+    g = nets[kind]
+    graphml, gexf = export_network(g, tmp_path / kind)
+    back = nx.read_graphml(graphml)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    n = next(iter(g))
+    assert back.nodes[n]["kind"] == g.nodes[n]["kind"]
+    assert "community" in back.nodes[n] and "betweenness_centrality" in back.nodes[n]
+    back_gexf = nx.read_gexf(gexf)
+    assert back_gexf.number_of_nodes() == g.number_of_nodes()
+    assert back_gexf.number_of_edges() == g.number_of_edges()
+    if kind == "actors":
+        roles = {
+            d.get("role") for _, _, d in back.edges(data=True) if d["relation"] == "membership"
+        }
+        assert "suspended" in roles
+
+
+# --- the page: offline, escaped, capped ---------------------------------------------------------
+
+_EXTERNAL = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def xss_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from cakg.graph.build import build_graph
+
+    out = tmp_path_factory.mktemp("xss")
+    build_graph([FIXTURES / "xss" / "xss-roundup.txt"], out)
+    return open_store(out / "kg.trig")
+
+
+def test_pages_reference_nothing_external(store: Any, tmp_path: Path) -> None:
+    written = render_all(store, tmp_path, figures=False, exports=False)
+    pages = [p for p in written if p.suffix == ".html"]
+    assert {p.name for p in pages} == {
+        "actors.html", "claims.html", "stances.html", "comentions.html", "views.html"
+    }  # fmt: skip
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not _EXTERNAL.search(html), page.name
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html), page.name
+        assert "Content-Security-Policy" in html
+    html = (tmp_path / "claims.html").read_text(encoding="utf-8")
+    assert "vis-network" in html and "@license" in html  # inlined with its licence header
+    assert "Tom Select" in html
+    assert "bootstrap" not in html.lower()
+
+
+def test_strip_external_resources_drops_cdn_tags() -> None:
+    html = (
+        '<link href="https://cdn.jsdelivr.net/npm/bootstrap@5/bootstrap.min.css" rel="stylesheet">'
+        '<script src="https://cdn.jsdelivr.net/npm/bootstrap@5/bootstrap.bundle.min.js"></script>'
+        "<script>var ok = 1;</script>"
+    )
+    assert strip_external_resources(html) == "<script>var ok = 1;</script>"
+
+
+def test_article_markup_never_reaches_the_page_as_markup(xss_store: Any, tmp_path: Path) -> None:
+    quotes = [d["quote"] for _, d in claims(xss_store).nodes(data=True) if d["kind"] == "claim"]
+    assert any("<script>window.__pwned=1</script>" in q for q in quotes)
+    assert any("onerror=" in q for q in quotes)
+    for path in render_all(xss_store, tmp_path, figures=False, exports=False):
+        html = path.read_text(encoding="utf-8")
+        assert "<script>window.__pwned" not in html and "<img src=x" not in html, path.name
+        # The article text appears only inside JSON data blocks, with < and > escaped.
+        outside = re.sub(r'<script type="application/json"[^>]*>.*?</script>', "", html, flags=re.S)
+        assert "__pwned" not in outside, path.name
+    view_js = (Path(__file__).parent.parent / "viz" / "view.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in view_js.replace("never innerHTML", "")
+
+
+def test_large_networks_are_capped_and_laid_out_in_python() -> None:
+    g = nx.barabasi_albert_graph(MAX_NODES + 700, 2, seed=3)
+    g = nx.relabel_nodes(g, {i: f"urn:n{i}" for i in g})
+    for n in g:
+        g.nodes[n].update(kind="state", label=n[4:])
+    g.graph["kind"] = "actors"
+    html = render_html(g)
+    meta = re.search(r'<script type="application/json" id="cakg-meta">(.*?)</script>', html)
+    assert meta is not None
+    import json
+
+    data = json.loads(meta.group(1))
+    assert data["counts"]["total_nodes"] == MAX_NODES + 700
+    assert data["counts"]["nodes"] <= MAX_NODES
+    assert data["physics"] is False and "Large network" in data["banner"]
+
+
+def test_render_is_deterministic(store: Any, tmp_path: Path) -> None:
+    a = render_view(store, "stances", tmp_path / "a", figures=False, exports=True)
+    b = render_view(store, "stances", tmp_path / "b", figures=False, exports=True)
+    for x, y in zip(a, b, strict=True):
+        assert x.read_bytes() == y.read_bytes(), x.name
+
+
+def test_figures_are_png_and_svg(store: Any, tmp_path: Path) -> None:
+    written = render_view(store, "stances", tmp_path, exports=False)
+    names = {p.name for p in written}
+    assert {"stances.png", "stances.svg", "stances-heatmap.png", "stances-heatmap.svg"} <= names
+    assert (tmp_path / "stances.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (tmp_path / "stances-heatmap.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "Farkhod Tolipov" in svg  # text stays text
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_cli_view_stats(built: Path) -> None:
+    result = CliRunner().invoke(cli, ["view", "--stats", "--data", str(built)])
+    assert result.exit_code == 0, result.output
+    for kind in ("actors", "claims", "stances", "comentions"):
+        assert kind in result.output
+    assert "Louvain" in result.output and "betweenness" in result.output
+    assert "Kazakhstan" in result.output
+
+
+def test_cli_view_writes_one_view_and_focus(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kz.html"
+    result = CliRunner().invoke(
+        cli,
+        ["view", "--kind", "actors", "--focus", "Kazakhstan", "--depth", "1", "-o", str(out),
+         "--data", str(built), "--no-figures"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.exists() and (tmp_path / "kz.graphml").exists()
+    assert "around Kazakhstan" in out.read_text(encoding="utf-8")
+
+
+def test_cli_view_bad_focus_is_a_usage_error(built: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["view", "--kind", "actors", "--focus", "Atlantis", "--data", str(built), "-o",
+              str(tmp_path)],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "Atlantis" in result.output
+
+
+def test_network_stats_skips_views_without_the_focus(store: Any) -> None:
+    stats = network_stats(store, focus="Rustam Burnashev")
+    assert [v.kind for v in stats] == ["actors", "claims", "stances"]  # no experts in co-mentions
+    assert stats[0].top(3)[0]["label"]
+
+
+@pytest.mark.parametrize(
+    "name", ["cakg.viz", "cakg.viz.networks", "cakg.viz.layout", "cakg.viz.html"]
+)
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
