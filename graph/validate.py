@@ -36,6 +36,8 @@ def short(term: Node | None) -> str:
     '<https://example.org/kg/claim/1>'
     >>> short(Literal("x"))
     '"x"'
+    >>> short(Literal(-5))
+    '"-5"^^xsd:integer'
     """
     if term is None:
         return ""
@@ -48,6 +50,8 @@ def short(term: Node | None) -> str:
         return f"<{iri}>"
     if isinstance(term, BNode):
         return f"_:{term}"
+    if isinstance(term, Literal) and term.datatype is not None:
+        return f"{Literal(str(term)).n3()}^^{short(term.datatype)}"
     return str(term.n3())
 
 
@@ -101,25 +105,31 @@ def _message(report: Graph, result: Node) -> str:
 
 
 def _results(report: Graph) -> list[Violation]:
-    out: list[Violation] = []
+    out: dict[tuple[str, str, str, str], Violation] = {}
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         severity = report.value(result, SH.resultSeverity)
         value = report.value(result, SH.value)
-        out.append(
-            Violation(
-                focus=short(focus),
-                path=_path_text(report, report.value(result, SH.resultPath)),
-                message=_message(report, result),
-                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-                shape=short(report.value(result, SH.sourceShape)),
-                value=short(value) if value is not None else "",
-                focus_node=focus,
-            )
+        message = _message(report, result)
+        if value is not None:
+            # The offending value tells the reader what to look for in the data.
+            message = f"{message.rstrip('.')}; found {short(value)}."
+        v = Violation(
+            focus=short(focus),
+            path=_path_text(report, report.value(result, SH.resultPath)),
+            message=message,
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            shape=short(report.value(result, SH.sourceShape)),
+            value=short(value) if value is not None else "",
+            focus_node=focus,
         )
+        # One shape with two constraints (sh:datatype and sh:minInclusive, say) reports the
+        # same message twice for one bad value; the reader needs it once.
+        out.setdefault((v.focus, v.path, v.message, v.severity), v)
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    out.sort(key=lambda v: (order.get(v.severity, 3), v.focus, v.path, v.message))
-    return out
+    return sorted(
+        out.values(), key=lambda v: (order.get(v.severity, 3), v.focus, v.path, v.message)
+    )
 
 
 def _class_hierarchy(ontology: Graph) -> Iterable[tuple[Node, Node, Node]]:
