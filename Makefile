@@ -20,8 +20,17 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 
+# Build the bundled article, reason over it, write every export and the four views.
 run: install
-	$(BIN)/cakg build -o $(OUT) --all-outputs
+	@bash scripts/ensure-system-packages.sh java
+	$(BIN)/cakg build -o $(OUT)
+	$(BIN)/cakg reason $(OUT)/kg.trig
+	$(BIN)/cakg export --format all -o $(OUT) $(OUT)/kg.trig
+	$(BIN)/cakg view --kind all -o $(OUT)/views --data $(OUT)/kg.trig
+	@$(BIN)/cakg info $(OUT)/kg.trig
+	@echo "cakg: the graph, its exports and views are in $(abspath $(OUT)):"
+	@cd $(OUT) && ls -1 *.* views/*.html | sed 's/^/  /'
+	@echo "open $(abspath $(OUT))/views/actors.html in a browser, or run: $(BIN)/cakg serve"
 
 # System packages the tests need (Java for HermiT, Chromium for the browser tests,
 # Virtuoso for the remote-store parity tests); installed when missing.

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, when they are missing.
-# Java runs the HermiT reasoner (owlready2), Chromium the browser tests,
-# Virtuoso the remote-store parity tests. Without root it names them and stops.
+# Installs the Debian packages cakg needs, when they are missing.
+#   java      runs the HermiT reasoner (owlready2)            -> default-jre-headless
+#   chromium  runs the browser tests                          -> chromium
+#   virtuoso  runs the remote-store parity tests              -> virtuoso-opensource
+# Usage: ensure-system-packages.sh [java] [chromium] [virtuoso]   (no argument: all three)
+# Without root it names the packages to install and stops.
 set -euo pipefail
 
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(java chromium virtuoso)
+
 need=()
-command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
+for what in "${wanted[@]}"; do
+  case "$what" in
+    java) command -v java >/dev/null 2>&1 || need+=(default-jre-headless) ;;
+    chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    virtuoso) command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource) ;;
+    *) echo "ensure-system-packages: unknown component: $what" >&2; exit 2 ;;
+  esac
+done
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "cakg tests need these Debian packages: ${need[*]}" >&2
+  echo "cakg needs these Debian packages: ${need[*]}" >&2
   echo "install them with: sudo apt-get install -y ${need[*]}" >&2
   exit 1
 fi
