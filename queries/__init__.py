@@ -49,6 +49,7 @@ __all__ = [
     "NamedQuery",
     "Param",
     "format_term",
+    "label_columns",
     "list_queries",
     "load_query",
     "open",
@@ -506,14 +507,33 @@ def format_term(term: Node | None, base: str | None = None) -> str:
     return str(term)
 
 
+# Label columns that name an IRI column without the ``...Label`` suffix.
+_NAME_OF = {"name": "expert", "name1": "expert1", "name2": "expert2", "question": "template"}
+
+
+def label_columns(variables: Sequence[str]) -> dict[str, str]:
+    """Which column labels which IRI column: ``{"relationLabel": "relation", "name": "expert"}``.
+
+    >>> label_columns(["relation", "relationLabel", "expert", "name", "trend"])
+    {'relationLabel': 'relation', 'name': 'expert'}
+    """
+    names = set(variables)
+    out: dict[str, str] = {}
+    for v in variables:
+        iri = v[: -len("Label")] if v.endswith("Label") else _NAME_OF.get(v)
+        if iri and iri in names:
+            out[v] = iri
+    return out
+
+
 def table_columns(variables: Sequence[str]) -> list[str]:
     """The columns worth showing in a terminal: ``x`` is left out where ``xLabel`` says it.
 
-    >>> table_columns(["relation", "relationLabel", "name", "start"])
+    >>> table_columns(["relation", "relationLabel", "expert", "name", "start"])
     ['relationLabel', 'name', 'start']
     """
-    names = set(variables)
-    return [v for v in variables if f"{v}Label" not in names]
+    hidden = set(label_columns(variables).values())
+    return [v for v in variables if v not in hidden]
 
 
 def data_base(store: Store) -> str | None:

@@ -401,3 +401,33 @@ def test_everything_about_kazakh_uzbek_relations(kg: cq.Graph) -> None:
     assert answered == {
         a["expert"] for a in gold_answers() if "Kazakhstan and Uzbekistan" in a["question"]
     }
+
+
+# --- the documentation's notebook example runs ------------------------------------------------
+
+
+def test_docs_notebook_example(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Python block of docs/queries.md, run as written against out/kg.trig."""
+    import contextlib
+    import io
+    import re
+    import shutil
+
+    docs = (Path(__file__).parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", docs, re.DOTALL)
+    assert blocks, "docs/queries.md has no Python example"
+    (tmp_path / "out").mkdir()
+    shutil.copy(built / "kg.trig", tmp_path / "out" / "kg.trig")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    namespace: dict[str, Any] = {}
+    with contextlib.redirect_stdout(out):
+        exec(compile(blocks[0], "docs/queries.md", "exec"), namespace)
+    printed = out.getvalue()
+    assert "['Medet Tyulegenov']" in printed
+    assert "{}" in printed  # no violations
+    assert namespace["matrix"].loc["Medet Tyulegenov", "Kazakhstan–Kyrgyzstan relations"] == (
+        "weakening"
+    )

@@ -186,6 +186,24 @@ def _syntax_error_context(text: str, line: int | None, column: int | None) -> st
     return f"  {line:>4} | {src}\n       | {caret}"
 
 
+def _locate_syntax_error(text: str, exc: Any) -> tuple[int | None, int | None, str]:
+    """Line, column and message of a syntax error; where Oxigraph can only point at the end of
+    the text, rdflib's parser names the construct that failed."""
+    import re
+
+    message = re.sub(r"^.*?error at \d+:\d+:\s*", "", exc.message).strip()
+    message = re.sub(r"^SPARQL syntax error:\s*(line \d+, column \d+:\s*)?", "", message)
+    line, column = exc.line, exc.column
+    if line is None or line > len(text.splitlines()):
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        try:
+            parseQuery(text)
+        except Exception as other:  # pyparsing's ParseException carries lineno and col
+            line, column = getattr(other, "lineno", line), getattr(other, "col", column)
+    return line, column, message
+
+
 @cli.command()
 @click.argument("name", required=False)
 @click.option(
@@ -279,8 +297,10 @@ def query(
     try:
         result = store.query(nq.sparql, resolve_params(store, nq, values))
     except QuerySyntaxError as exc:
-        click.echo(f"cakg: error: {where}: {exc.one_line()}", err=True)
-        context = _syntax_error_context(nq.sparql, exc.line, exc.column)
+        line, column, detail = _locate_syntax_error(nq.sparql, exc)
+        at = f" at line {line}, column {column}" if line is not None else ""
+        click.echo(f"cakg: error: {where}: SPARQL syntax error{at}: {detail}", err=True)
+        context = _syntax_error_context(nq.sparql, line, column)
         if context:
             click.echo(context, err=True)
         sys.exit(2)

@@ -448,7 +448,7 @@ async def _describe(request: Request, state: _State, iri: str, fmt: str) -> Resp
         for r in data["in"]
         if r["s"]["kind"] == "iri"
     ]
-    label = data["label"] or state.links.short(iri)
+    label = data["label"] or _clip(data.get("text") or "", 90) or state.links.short(iri)
     alternates = {
         name: _doc_url(state, iri, ext)
         for name, ext in (
@@ -467,6 +467,11 @@ async def _describe(request: Request, state: _State, iri: str, fmt: str) -> Resp
         drawing=neighbourhood(state.links, iri, label, edges),
         alternates=alternates,
     )
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _doc_url(state: _State, iri: str, ext: str) -> str:

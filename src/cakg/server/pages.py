@@ -22,7 +22,7 @@ from urllib.parse import quote
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from cakg.queries import format_term, table_columns
+from cakg.queries import format_term, label_columns, table_columns
 
 __all__ = ["Links", "neighbourhood", "result_table"]
 
@@ -51,7 +51,16 @@ class Links:
         return "/describe?iri=" + quote(iri, safe="")
 
     def short(self, iri: str) -> str:
-        return format_term(URIRef(iri), self.base)
+        """How an IRI reads: a prefixed name, or its path under the base (long paths cut to
+        their last two steps: ``…/claim/17``).
+
+        >>> Links("https://kg.example/id/").short("https://kg.example/id/article/a-b/claim/17")
+        '…/claim/17'
+        """
+        text = format_term(URIRef(iri), self.base)
+        if self.local_path(iri) is not None and text.count("/") > 1:
+            return "…/" + "/".join(text.rsplit("/", 2)[-2:])
+        return text
 
     def cell(
         self, node: Node | Mapping[str, Any] | None, label: str | None = None
@@ -99,13 +108,12 @@ def result_table(
     and links the IRI.
     """
     cols = table_columns(variables)
-    names = set(variables)
+    labels = label_columns(variables)
     body = []
     for row in rows:
         cells = []
         for v in cols:
-            iri_var = v[: -len("Label")] if v.endswith("Label") else None
-            iri = row.get(iri_var) if iri_var in names and iri_var else None
+            iri = row.get(labels[v]) if v in labels else None
             if isinstance(iri, URIRef):
                 cells.append(links.cell(iri, str(row[v]) if v in row else None))
             else:
@@ -121,42 +129,47 @@ def neighbourhood(
     edges: Sequence[tuple[str, str, str, str]],
     limit: int = 24,
 ) -> dict[str, Any]:
-    """A radial drawing of an entity and its linked IRIs: (direction, predicate, iri, label)."""
-    width, height, radius = 720, 440, 170
+    """A radial drawing of an entity and its linked IRIs: (direction, predicate, iri, label).
+
+    Labelled things minted under the base come first; web pages and external IRIs last.
+    """
+    width, height, radius = 900, 460, 175
     cx, cy = width / 2, height / 2
-    chosen: dict[str, dict[str, Any]] = {}
+    grouped: dict[str, dict[str, Any]] = {}
     for direction, pred, iri, text in edges:
         if iri == center:
             continue
-        node = chosen.get(iri)
-        if node is None:
-            if len(chosen) >= limit:
-                continue
-            node = chosen[iri] = {"iri": iri, "label": text, "preds": [], "dir": direction}
-        node["preds"].append(links.short(pred))
+        node = grouped.setdefault(
+            iri, {"iri": iri, "label": text, "preds": set(), "dir": direction}
+        )
+        node["preds"].add(links.short(pred))
+
+    def rank(node: dict[str, Any]) -> tuple[int, str]:
+        local = links.local_path(node["iri"]) is not None
+        return (0 if local and node["label"] else 1 if node["label"] else 2 if local else 3,
+                node["label"] or node["iri"])  # fmt: skip
+
+    chosen = sorted(grouped.values(), key=rank)[:limit]
+    show_edges = len(chosen) <= 12
     nodes = []
     n = max(len(chosen), 1)
-    for i, node in enumerate(chosen.values()):
+    for i, node in enumerate(chosen):
         angle = 2 * math.pi * i / n - math.pi / 2
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        preds = sorted(set(node["preds"]))
+        cos, sin = math.cos(angle), math.sin(angle)
+        preds = ", ".join(sorted(node["preds"]))
         nodes.append(
             {
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "lx": round(cx + (radius + 14) * math.cos(angle), 1),
-                "ly": round(cy + (radius + 14) * math.sin(angle), 1),
-                "anchor": "start"
-                if math.cos(angle) > 0.2
-                else "end"
-                if math.cos(angle) < -0.2
-                else "middle",
-                "mx": round((cx + x) / 2, 1),
-                "my": round((cy + y) / 2, 1),
+                "x": round(cx + radius * cos, 1),
+                "y": round(cy + radius * sin, 1),
+                "lx": round(cx + (radius + 12) * cos, 1),
+                "ly": round(cy + (radius + 12) * sin, 1),
+                "anchor": "start" if cos > 0.2 else "end" if cos < -0.2 else "middle",
+                "mx": round(cx + radius * 0.62 * cos, 1),
+                "my": round(cy + radius * 0.62 * sin - 4, 1),
                 "href": links.href(node["iri"]),
-                "label": _clip(node["label"] or links.short(node["iri"]), 32),
-                "title": node["iri"],
-                "edge": _clip(", ".join(preds), 28),
+                "label": _clip(node["label"] or links.short(node["iri"]), 30),
+                "title": f"{preds}: {node['iri']}",
+                "edge": _clip(preds, 26) if show_edges else "",
                 "incoming": node["dir"] == "in",
             }
         )
@@ -165,9 +178,9 @@ def neighbourhood(
         "height": height,
         "cx": cx,
         "cy": cy,
-        "label": _clip(label, 36),
+        "label": _clip(label, 40),
         "nodes": nodes,
-        "more": max(len({e[2] for e in edges if e[2] != center}) - len(nodes), 0),
+        "more": max(len(grouped) - len(nodes), 0),
     }
 
 

@@ -258,10 +258,14 @@ def describe(store: OxigraphStore, iri: str, limit: int = 2000) -> dict[str, Any
         for _, p, o in outgoing
         if p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SCHEMA.name)
     ]
+    text = next(
+        (str(o) for _, p, o in outgoing if p in (SCHEMA.headline, SCHEMA.text, SCHEMA.name)), None
+    )
     return {
         "iri": iri,
         "exists": True,
         "label": _label(store, node),
+        "text": text,
         "names": names,
         "types": [_plain(t, labels) for t in types],
         "out": [
