@@ -526,3 +526,18 @@ def test_on_disk_store_served_read_only(tmp_path: Path) -> None:
         assert r.status_code == 403 and "read-only" in r.text
         sd = Graph().parse(data=httpx.get(f"{url}/sparql").text, format="turtle")
         assert (URIRef(f"{url}/sparql"), SD.supportedLanguage, SD.SPARQL11Update) not in sd
+
+
+def test_doctests_of_the_server_modules() -> None:
+    import doctest
+
+    from cakg.server import pages, protocol
+
+    for module in (protocol, pages):
+        assert doctest.testmod(module).failed == 0
+
+
+def test_serve_reports_missing_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "kg.trig")])
+    assert result.exit_code == 2
+    assert "build the graph first" in result.stderr

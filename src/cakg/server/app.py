@@ -82,6 +82,7 @@ log = logging.getLogger("cakg.server")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 MAX_BODY = 1_000_000  # bytes of a query or update; larger requests get 413
+CACHE_ENTRIES = 64  # dumps, VoID, counts, suggestions and drawn views kept in memory
 DUMP_FORMATS = {"trig": "trig", "nq": "nq", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}
 DOC_EXTS = {"html": "html", "ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdfxml"}
 EXT_OF = {v: k for k, v in DOC_EXTS.items()}
@@ -162,6 +163,9 @@ async def _cached(
             return state.cache[key]
     value = await _run(state, task, timeout)
     with state.cache_lock:
+        # Bounded: ego views take any focus, so keys are not a closed set.
+        while len(state.cache) >= CACHE_ENTRIES:
+            state.cache.pop(next(iter(state.cache)))
         state.cache[key] = value
     return value
 
@@ -711,6 +715,8 @@ async def editor_page(request: Request) -> Response:
     state = _state(request)
     if request.method == "POST":
         body = await request.body()
+        if len(body) > MAX_BODY:
+            return _error_page(state, HTTPError(413, f"the query is longer than {MAX_BODY} bytes"))
         form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
         text = (form.get("query") or [""])[0]
     else:

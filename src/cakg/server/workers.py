@@ -254,9 +254,18 @@ class WorkerPool:
             raise ServerBusy(
                 f"every query worker stayed busy for {timeout:g} s; try again later"
             ) from None
-        return self._on(worker, task, max(deadline - time.monotonic(), 0.05), release=True)
+        left = max(deadline - time.monotonic(), 0.05)
+        return self._on(worker, task, left, release=True, limit=timeout)
 
-    def _on(self, worker: _Worker, task: tuple[Any, ...], timeout: float, release: bool) -> Any:
+    def _on(
+        self,
+        worker: _Worker,
+        task: tuple[Any, ...],
+        timeout: float,
+        release: bool,
+        limit: float | None = None,
+    ) -> Any:
+        """Send a task and wait ``timeout`` seconds; ``limit`` is the time limit to report."""
         try:
             worker.conn.send(task)
             ready = worker.conn.poll(timeout)
@@ -269,7 +278,7 @@ class WorkerPool:
             self.killed += 1
             self._replace()
             raise QueryTimeout(
-                f"the query ran past the time limit of {timeout:.3g} s and was stopped"
+                f"the query ran past the time limit of {limit or timeout:g} s and was stopped"
             )
         try:
             status, *payload = worker.conn.recv()
