@@ -41,14 +41,14 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
-from cakg.graph.namespaces import DEFAULT_BASE, XSD, bind_prefixes
-from cakg.graph.store import QueryResult, QuerySyntaxError, query_kind, with_values
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RLiteral
 from rdflib.term import Node
 
 from cakg.errors import CakgError, InputError
+from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.namespaces import DEFAULT_BASE, XSD, bind_prefixes
+from cakg.graph.store import QueryResult, QuerySyntaxError, query_kind, with_values
 
 __all__ = [
     "Endpoints",
@@ -58,6 +58,7 @@ __all__ = [
     "canonical_literal",
     "chunk_triples",
     "derive_endpoints",
+    "inline_values",
     "push",
 ]
 
@@ -293,6 +294,80 @@ def _rdf_format(content_type: str | None) -> str:
     return _RDF_TYPES.get(mime, "turtle")
 
 
+# --- parameters inside the WHERE clause, for servers that join a trailing VALUES late -------------
+
+
+def _where_group_end(sparql: str) -> int | None:
+    """Offset of the `}` closing the query's outermost WHERE group (None if not found).
+
+    Skips strings, IRIs and comments. The WHERE group is the first top-level group
+    after the WHERE keyword; without that keyword, the first top-level group (SELECT,
+    ASK) or the second (CONSTRUCT's template comes first).
+    """
+    depth = 0
+    i = 0
+    n = len(sparql)
+    groups: list[tuple[int, int]] = []
+    start = -1
+    where_at: int | None = None
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            j = sparql.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in "\"'":
+            quote = sparql[i : i + 3] if sparql[i : i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and sparql[j : j + len(quote)] != quote:
+                j += 2 if sparql[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<":
+            m = re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:])
+            if m:
+                i += m.end()
+                continue
+        if depth == 0 and where_at is None and re.match(r"(?i)WHERE\b", sparql[i : i + 6]):
+            where_at = len(groups)
+        if c == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i))
+        i += 1
+    if where_at is not None and where_at < len(groups):
+        return groups[where_at][1]
+    if not groups:
+        return None
+    kind = query_kind(sparql)
+    return groups[1][1] if kind == "CONSTRUCT" and len(groups) > 1 else groups[0][1]
+
+
+def inline_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """Bind parameters with a VALUES block at the end of the WHERE group, not after the query.
+
+    SPARQL 1.1 §18.2.4.3 joins a trailing VALUES before projection, so it may bind
+    variables the query does not project; Virtuoso joins it after projection and
+    fails ("No column cls"). Inside the WHERE group the join happens before grouping,
+    which gives the same rows for the parameters cakg binds (projected variables or
+    variables of the pattern).
+
+    >>> inline_values("SELECT ?x WHERE { ?x a ?c } ORDER BY ?x", {"c": URIRef("urn:C")})
+    'SELECT ?x WHERE { ?x a ?c \\nVALUES (?c) { (<urn:C>) }\\n} ORDER BY ?x'
+    """
+    if not bindings:
+        return sparql
+    trailing = with_values("", bindings).strip()  # validates names and terms
+    end = _where_group_end(sparql)
+    if end is None:
+        return with_values(sparql, bindings)
+    return f"{sparql[:end]}\n{trailing}\n{sparql[end:]}"
+
+
 # --- chunking that keeps blank nodes together ----------------------------------------------------
 
 
@@ -463,7 +538,7 @@ class RemoteStore:
         except QueryBadFormed as exc:
             raise QuerySyntaxError(_first_line(str(exc))) from None
         except SPARQLWrapperException as exc:
-            raise RemoteError(f"{self.endpoint}: {_first_line(str(exc))}") from None
+            raise RemoteError(f"{self.endpoint}: {_server_message(str(exc))}") from None
         except OSError as exc:  # urllib's URLError, timeouts, refused connections
             raise RemoteError(f"cannot query {self.endpoint}: {exc}") from None
 
@@ -477,7 +552,10 @@ class RemoteStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run a query over the cakg graphs; parameters bound as in every other store."""
-        text = with_values(sparql, bindings)
+        if bindings and self.endpoints.server == "virtuoso":
+            text = inline_values(sparql, bindings)
+        else:
+            text = with_values(sparql, bindings)
         if query_kind(text) != "CONSTRUCT":
             return self._select(text)
         body, ctype = self._send(text, "application/n-triples, text/turtle;q=0.9", True)
@@ -549,7 +627,13 @@ class RemoteStore:
                 headers={"Content-Type": "text/turtle; charset=utf-8"},
             )
             return
-        self.update(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{data.decode('utf-8')}}} }}")
+        body = data.decode("utf-8")
+        if any(isinstance(x, BNode) for t in triples for x in (t[0], t[2])):
+            # Update §3.1.3: blank nodes of an INSERT template are fresh per solution, and
+            # `WHERE {}` has one; Virtuoso refuses blank nodes in INSERT DATA.
+            self.update(f"INSERT {{ GRAPH {name.n3()} {{\n{body}}} }} WHERE {{}}")
+        else:
+            self.update(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{body}}} }}")
 
     def add_graph(self, name: URIRef, graph: Graph) -> None:
         """Store protocol: load a graph into the named graph ``name`` (merging)."""
@@ -585,6 +669,14 @@ class RemoteStore:
                 target.add(t)
         out = ds.serialize(format="nquads" if fmt in ("nq", "nquads") else fmt, encoding="utf-8")
         return out if isinstance(out, bytes) else b""
+
+
+def _server_message(text: str) -> str:
+    """SPARQLWrapper's message with the server's own explanation (the response body) in it."""
+    head, _, body = text.partition("Response:")
+    body = body.strip().removeprefix("b'").removeprefix('b"').replace("\\n", "\n")
+    detail = next((line for line in body.splitlines() if "rror" in line), "")
+    return _first_line(head) + (f": {' '.join(detail.split())[:300]}" if detail else "")
 
 
 def _first_line(text: str) -> str:
