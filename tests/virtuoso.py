@@ -31,9 +31,10 @@ import httpx
 # Debian 12 (virtuoso-opensource-7-bin) installs these names; other builds use `isql`.
 SERVER_BINARY = "virtuoso-t"
 SQL_CLIENTS = ("isql-vt", "isql-v")
+# The package's pristine copy first; /etc holds the local administrator's version.
 INI_TEMPLATES = (
-    Path("/etc/virtuoso-opensource-7/virtuoso.ini"),
     Path("/usr/share/virtuoso-opensource-7/virtuoso.ini"),
+    Path("/etc/virtuoso-opensource-7/virtuoso.ini"),
 )
 START_TIMEOUT = 90.0
 
@@ -135,11 +136,14 @@ def write_ini(folder: Path, http_port: int, sql_port: int) -> Path:
             # web UI (about 7 s); the SPARQL and Graph Store endpoints do not need it.
             "VADInstallDir": str(db / "vad"),
         },
-        "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}"},
+        # An empty web root of its own: the packaged one comes with a recommended
+        # package (virtuoso-vsp-startpage) that `--no-install-recommends` leaves out.
+        "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "ServerRoot": str(db / "vsp")},
         # Virtuoso cuts results at ResultSetMaxRows (10,000 by default), silently.
         "SPARQL": {"ResultSetMaxRows": "1000000", "MaxQueryExecutionTime": "300"},
     }
     (db / "vad").mkdir(exist_ok=True)
+    (db / "vsp").mkdir(exist_ok=True)
     ini = folder / "virtuoso.ini"
     ini.write_text(_set_in_sections(template.read_text(), settings))
     return ini
