@@ -541,3 +541,19 @@ def test_serve_reports_missing_data(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "kg.trig")])
     assert result.exit_code == 2
     assert "build the graph first" in result.stderr
+
+
+def test_protocol_dataset_parameters(endpoint: str) -> None:
+    """default-graph-uri / named-graph-uri (SPARQL 1.1 Protocol §2.1.4) pick the dataset."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def n(**params: str) -> int:
+        r = httpx.get(endpoint, params={"query": count, "format": "json", **params})
+        assert r.status_code == 200, r.text
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    everything = n()
+    reference = n(**{"default-graph-uri": f"{ID}graph/reference"})
+    assert 0 < reference < everything
+    r = httpx.get(endpoint, params={"query": count, "default-graph-uri": "not an IRI"})
+    assert r.status_code == 400
