@@ -273,6 +273,16 @@ def test_named_query_gives_the_same_rows_on_virtuoso(
             ], f"{nq.name} {params}: different order"
 
 
+def test_cakg_query_runs_against_virtuoso(pushed: RemoteStore, built: Path) -> None:
+    """`cakg query NAME --endpoint URL`: the query command over this module's RemoteStore."""
+    args = ["experts", "--param", "country=Kyrgyzstan", "-f", "csv"]
+    remote = CliRunner().invoke(cli, ["query", *args, "--endpoint", pushed.endpoint])
+    local = CliRunner().invoke(cli, ["query", *args, "--data", str(built / "kg.trig")])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout_bytes == local.stdout_bytes
+    assert b"Tyulegenov" in remote.stdout_bytes
+
+
 # --- units ----------------------------------------------------------------------------------------
 
 
