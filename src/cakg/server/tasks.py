@@ -444,7 +444,9 @@ WHERE {
     )
     row = store.query(text).rows[0]
     counts = {k: int(str(v)) for k, v in row.items()}
-    counts["triples"] = len(store)
+    # Distinct triples: a triple stated in two named graphs counts once.
+    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    counts["triples"] = int(str(total.rows[0]["n"]))
     return counts
 
 
