@@ -19,7 +19,16 @@ from cakg.errors import InputError
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import slugify
 from cakg.graph.store import Store
-from cakg.viz.networks import KINDS, Analytics, analytics, ego, project, resolve_focus, top_nodes
+from cakg.viz.networks import (
+    KINDS,
+    Analytics,
+    ViewData,
+    analytics,
+    ego,
+    project,
+    resolve_focus,
+    top_nodes,
+)
 
 __all__ = [
     "KINDS",
@@ -58,9 +67,11 @@ class ViewStats:
         return out
 
 
-def build_network(store: Store, kind: str, focus: str | None = None, depth: int = 1) -> nx.Graph:
+def build_network(
+    store: Store, kind: str, focus: str | None = None, depth: int = 1, data: ViewData | None = None
+) -> nx.Graph:
     """The projection `kind`, or the ego network of `focus` (an IRI, label or slug) in it."""
-    g = project(store, kind)
+    g = project(store, kind, data)
     if focus is None:
         return g
     return ego(g, resolve_focus(g, focus), depth)
@@ -74,18 +85,19 @@ def network_stats(
 ) -> list[ViewStats]:
     """Analytics of each view (or of each view's ego network around `focus`)."""
     out = []
+    data = ViewData(store)
     for kind in kinds:
-        g = _network_or_skip(store, kind, focus, depth, strict=len(kinds) == 1)
+        g = _network_or_skip(store, kind, focus, depth, data, strict=len(kinds) == 1)
         if g is not None:
             out.append(ViewStats(kind, g, analytics(g)))
     return out
 
 
 def _network_or_skip(
-    store: Store, kind: str, focus: str | None, depth: int, *, strict: bool
+    store: Store, kind: str, focus: str | None, depth: int, data: ViewData, *, strict: bool
 ) -> nx.Graph | None:
     try:
-        return build_network(store, kind, focus, depth)
+        return build_network(store, kind, focus, depth, data)
     except InputError:
         if strict or focus is None:
             raise
@@ -150,13 +162,14 @@ def render_view(
     *,
     figures: bool = True,
     exports: bool = True,
+    data: ViewData | None = None,
 ) -> list[Path]:
     """Write one view: HTML (to OUT if it ends in .html, else OUT/KIND.html), figures, exports."""
     from cakg.viz.figures import draw_heatmap, draw_network
     from cakg.viz.html import render_html
 
     out = Path(out)
-    g = build_network(store, kind, focus, depth)
+    g = build_network(store, kind, focus, depth, data)
     stats = analytics(g)
     html_path, stem = _stem(out, kind, g)
     written = [atomic_write(html_path, render_html(g, stats).encode("utf-8"))]
@@ -184,10 +197,11 @@ def render_all(
         raise InputError("--kind all writes several files: give a folder to -o, not an .html file")
     written: list[Path] = []
     pages: list[tuple[str, Path]] = []
+    data = ViewData(store)
     for kind in KINDS:
         try:
             files = render_view(
-                store, kind, out_dir, focus, depth, figures=figures, exports=exports
+                store, kind, out_dir, focus, depth, figures=figures, exports=exports, data=data
             )
         except InputError:
             if focus is None:

@@ -379,7 +379,7 @@ def render_html(
     shown, banner = cap(g, stats, max_nodes, max_edges)
     n_shown = shown.number_of_nodes()
     physics = 0 < n_shown <= physics_max_nodes
-    pos = spring(shown, seed=seed, iterations=50 if physics else 80, weight="weight")
+    pos = spring(shown, seed=seed, iterations=50, weight="weight")
     spread = 120.0 + 45.0 * math.sqrt(max(n_shown, 1))
     max_degree = max((stats["degree"].get(str(x), 0.0) for x in shown), default=0.0) or 1.0
     # Labels grow with the network so that they stay legible when the whole view is fitted.
@@ -560,7 +560,11 @@ def _page_title(g: nx.Graph) -> str:
 
 def _analytics_meta(g: nx.Graph, shown: nx.Graph, stats: Analytics) -> dict[str, Any]:
     k = len(stats["communities"])
-    approx = " (betweenness estimated from 256 sources)" if stats["approximate"] else ""
+    approx = (
+        f" (betweenness estimated from {stats['betweenness_samples']} sources)"
+        if stats["approximate"]
+        else ""
+    )
     summary = (
         f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges. Louvain (seed 42): "
         f"{k} communities, modularity {stats['modularity']:.2f}{approx}."

@@ -23,18 +23,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
-from rdflib import Literal as RLiteral
-from rdflib import URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from cakg.errors import InputError
 from cakg.graph.namespaces import PREFIXES, slugify
-from cakg.graph.store import Store
+from cakg.graph.store import OxigraphStore, Store
 
 __all__ = [
     "KINDS",
     "TRENDS",
     "Analytics",
+    "ViewData",
     "ViewKind",
     "actors",
     "analytics",
@@ -95,6 +94,7 @@ class Analytics(TypedDict):
     communities: list[list[str]]
     modularity: float
     approximate: bool
+    betweenness_samples: int
 
 
 @dataclass
@@ -135,13 +135,39 @@ class ClaimRecord:
 # --- reading the store ------------------------------------------------------------------------
 
 
-def _q(store: Store, body: str) -> list[dict[str, Node]]:
-    return store.query(_PREFIX + body).rows
+Row = dict[str, str]
 
 
-def _s(row: dict[str, Node], key: str) -> str | None:
-    v = row.get(key)
-    return None if v is None else str(v)
+def _q(store: Store, body: str) -> list[Row]:
+    """Rows of a SELECT as plain strings (IRIs and literal values).
+
+    On the embedded Oxigraph store the solutions are read straight from pyoxigraph:
+    converting every term to rdflib first costs more than the query itself once a
+    graph holds hundreds of articles. Any other store goes through ``Store.query``.
+    """
+    sparql = _PREFIX + body
+    raw = getattr(store, "_store", None)
+    if isinstance(store, OxigraphStore) and isinstance(raw, ox.Store):
+        try:
+            res = raw.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:  # pragma: no cover - the queries here are fixed
+            raise InputError(f"SPARQL syntax error: {exc}") from None
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows: list[Row] = []
+            for sol in res:
+                row: Row = {}
+                for name in names:
+                    term = sol[name]
+                    if term is not None:
+                        row[name] = term.value
+                rows.append(row)
+            return rows
+    return [{k: str(v) for k, v in r.items()} for r in store.query(sparql).rows]
+
+
+def _s(row: Row, key: str) -> str | None:
+    return row.get(key)
 
 
 def _local(iri: str, prefix: str) -> str:
@@ -150,9 +176,9 @@ def _local(iri: str, prefix: str) -> str:
     return tail[len(prefix) :] if tail.startswith(prefix) else tail
 
 
-def _label_rank(lit: Node) -> tuple[int, str]:
-    lang = lit.language if isinstance(lit, RLiteral) else None
-    return (0 if lang in (None, "en") or (lang or "").startswith("en-") else 1, str(lit))
+def _label_rank(label: tuple[str, str]) -> tuple[int, str]:
+    text, lang = label
+    return (0 if lang in ("", "en") or lang.startswith("en-") else 1, text)
 
 
 class Catalog:
@@ -162,29 +188,33 @@ class Catalog:
         self.store = store
         types: dict[str, set[str]] = defaultdict(set)
         values = " ".join(f"cakg:{t}" for t, _ in _TYPE_KIND)
-        for row in _q(store, f"SELECT DISTINCT ?e ?t WHERE {{ VALUES ?t {{ {values} }} ?e a ?t }}"):
-            e, t = _s(row, "e"), _s(row, "t")
-            if e and t and isinstance(row["e"], URIRef):
-                types[e].add(t[len(_CAKG) :])
-        labels: dict[str, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         for row in _q(
             store,
-            """SELECT ?e ?p ?l WHERE {
+            f"SELECT DISTINCT ?e ?t WHERE {{ VALUES ?t {{ {values} }} ?e a ?t FILTER(isIRI(?e)) }}",
+        ):
+            e, t = _s(row, "e"), _s(row, "t")
+            if e and t:
+                types[e].add(t[len(_CAKG) :])
+        labels: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+        for row in _q(
+            store,
+            """SELECT ?e ?p ?l (LANG(?l) AS ?lang) WHERE {
                  VALUES ?p { rdfs:label skos:prefLabel schema:name cakg:acronym }
                  ?e ?p ?l . FILTER(isIRI(?e) && isLiteral(?l)) }""",
         ):
             e, p = _s(row, "e"), _s(row, "p")
             if e and p and e in types:
-                labels[e][p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append(row["l"])
+                key = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                labels[e][key].append((row.get("l", ""), row.get("lang", "")))
         self.entities: dict[str, Entity] = {}
         for iri, ts in types.items():
             kind = next(k for t, k in _TYPE_KIND if t in ts)
             ls = labels.get(iri, {})
 
-            def best(*keys: str, ls: dict[str, list[Node]] = ls) -> str | None:
+            def best(*keys: str, ls: dict[str, list[tuple[str, str]]] = ls) -> str | None:
                 for key in keys:
                     if ls.get(key):
-                        return str(min(ls[key], key=_label_rank))
+                        return min(ls[key], key=_label_rank)[0]
                 return None
 
             name = best("label", "prefLabel", "name") or _fallback_label(iri)
@@ -217,14 +247,14 @@ def _fallback_label(iri: str) -> str:
     return tail.replace("-", " ").strip() or iri
 
 
-def _int(row: dict[str, Node], key: str) -> int | None:
+def _int(row: Row, key: str) -> int | None:
     v = row.get(key)
-    if isinstance(v, RLiteral):
-        try:
-            return int(str(v))
-        except ValueError:
-            return None
-    return None
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except ValueError:
+        return None
 
 
 def _read_claims(store: Store) -> dict[str, ClaimRecord]:
@@ -337,6 +367,24 @@ def _article_titles(store: Store) -> dict[str, str]:
     return out
 
 
+class ViewData:
+    """What the projections read from a store: read once, shared by the four views."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.catalog = Catalog(store)
+        self.claims = _read_claims(store)
+        self.relation_states = _relation_states(store)
+        self.titles = _article_titles(store)
+        self._memberships: dict[tuple[str, str], dict[str, Any]] | None = None
+
+    @property
+    def memberships(self) -> dict[tuple[str, str], dict[str, Any]]:
+        if self._memberships is None:
+            self._memberships = _memberships(self.store)
+        return self._memberships
+
+
 # --- common node attributes -------------------------------------------------------------------
 
 
@@ -376,7 +424,7 @@ def _dominant(counts: Counter[str]) -> str:
 # --- projections ------------------------------------------------------------------------------
 
 
-def actors(store: Store) -> nx.MultiDiGraph:
+def actors(store: Store, data: ViewData | None = None) -> nx.MultiDiGraph:
     """States, international organizations, experts and other organizations, and how they link.
 
     Edges (keyed by relation): ``membership`` state -> organization with its current
@@ -386,10 +434,11 @@ def actors(store: Store) -> nx.MultiDiGraph:
     organizations drawn are those the articles involve (named by claims, experts'
     states and affiliations); memberships are drawn among them.
     """
-    cat = Catalog(store)
+    data = data or ViewData(store)
+    cat = data.catalog
     g = nx.MultiDiGraph(kind="actors", title="Actors: states, organizations and experts")
-    recs = _read_claims(store)
-    rel_states = _relation_states(store)
+    recs = data.claims
+    rel_states = data.relation_states
     for row in _q(
         store,
         """SELECT ?p ?nat ?aff ?job WHERE { ?p a cakg:Expert .
@@ -430,7 +479,7 @@ def actors(store: Store) -> nx.MultiDiGraph:
             weight=len(trends),
             **_trend_counts(trends),
         )
-    for (member, organization), m in sorted(_memberships(store).items()):
+    for (member, organization), m in sorted(data.memberships.items()):
         if member in g and organization in g:
             g.add_edge(member, organization, key="membership", relation="membership", weight=1, **m)
     by_expert = Counter(r.expert for r in recs.values() if r.expert)
@@ -490,15 +539,16 @@ def _span(role: str, start: str, end: str) -> str:
     return f"{text} until {end[:4]}" if end else text
 
 
-def claims(store: Store) -> nx.DiGraph:
+def claims(store: Store, data: ViewData | None = None) -> nx.DiGraph:
     """Experts -> claims -> subjects; a claim node carries its quote, question, offsets, trend.
 
     Edges: ``claimed`` expert -> claim, ``about`` and ``mentions`` claim -> subject.
     """
-    cat = Catalog(store)
-    titles = _article_titles(store)
+    data = data or ViewData(store)
+    cat = data.catalog
+    titles = data.titles
     g = nx.DiGraph(kind="claims", title="Claims: experts, their claims and what they are about")
-    for iri, rec in sorted(_read_claims(store).items(), key=lambda kv: _claim_order(kv[1])):
+    for iri, rec in sorted(data.claims.items(), key=lambda kv: _claim_order(kv[1])):
         attrs: dict[str, Any] = {
             "label": _claim_label(rec),
             "name": rec.text or rec.quote,
@@ -549,7 +599,7 @@ def _claim_label(rec: ClaimRecord) -> str:
     return f"claim {rec.ordinal}" if rec.ordinal is not None else _fallback_label(rec.iri)
 
 
-def stances(store: Store) -> nx.Graph:
+def stances(store: Store, data: ViewData | None = None) -> nx.Graph:
     """The expert x subject matrix as a bipartite network; edges carry claim counts per trend.
 
     A claim's subjects are what it is about (``cakg:about``), or, for a claim about
@@ -557,10 +607,11 @@ def stances(store: Store) -> nx.Graph:
     trend of the expert's claims on the subject ('mixed' on a tie), its ``score`` the
     mean direction (strengthening +1, weakening -1, no change and uncertain 0).
     """
-    cat = Catalog(store)
+    data = data or ViewData(store)
+    cat = data.catalog
     g = nx.Graph(kind="stances", title="Stances: experts x subjects, by trend")
     cells: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-    for rec in _read_claims(store).values():
+    for rec in data.claims.values():
         if rec.expert is None:
             continue
         for x in rec.about or rec.mentions:
@@ -584,20 +635,21 @@ def stances(store: Store) -> nx.Graph:
     return g
 
 
-def comentions(store: Store) -> nx.Graph:
+def comentions(store: Store, data: ViewData | None = None) -> nx.Graph:
     """States and organizations linked by how many claims name them together.
 
     A claim names what it is about and what it mentions; a bilateral relation names
     its two states. Node ``claims`` counts the claims naming the node, edge ``weight``
     the claims naming both ends.
     """
-    cat = Catalog(store)
-    rel_states = _relation_states(store)
+    data = data or ViewData(store)
+    cat = data.catalog
+    rel_states = data.relation_states
     g = nx.Graph(kind="comentions", title="Co-mentions: states and organizations named together")
     pairs: dict[tuple[str, str], list[str | None]] = defaultdict(list)
     single: dict[str, list[str | None]] = defaultdict(list)
     experts: dict[str, set[str]] = defaultdict(set)
-    for rec in _read_claims(store).values():
+    for rec in data.claims.values():
         named: set[str] = set()
         for x in rec.named():
             named.update(rel_states.get(x, [x]))
@@ -620,11 +672,11 @@ def comentions(store: Store) -> nx.Graph:
 _PROJECTIONS = {"actors": actors, "claims": claims, "stances": stances, "comentions": comentions}
 
 
-def project(store: Store, kind: str) -> nx.Graph:
+def project(store: Store, kind: str, data: ViewData | None = None) -> nx.Graph:
     """The projection named `kind` (actors, claims, stances, comentions)."""
     if kind not in _PROJECTIONS:
         raise InputError(f"unknown view {kind!r}; choose one of {', '.join(KINDS)}")
-    result: nx.Graph = _PROJECTIONS[kind](store)
+    result: nx.Graph = _PROJECTIONS[kind](store, data)
     return result
 
 
@@ -688,14 +740,29 @@ def simple_undirected(g: nx.Graph) -> nx.Graph:
     return out
 
 
-BETWEENNESS_EXACT_MAX = 2000
+# Betweenness costs one breadth-first search per source node; past this many visited
+# adjacency entries in total, it is estimated from a sample of sources (seeded, so stable).
+BETWEENNESS_BUDGET = 1_500_000
+BETWEENNESS_MIN_SAMPLES = 8
+
+
+def betweenness_samples(n: int, m: int, budget: int = BETWEENNESS_BUDGET) -> int:
+    """How many source nodes betweenness uses: all of them (exact) when the budget allows.
+
+    >>> betweenness_samples(150, 300)
+    150
+    >>> betweenness_samples(100_000, 300_000)
+    8
+    """
+    per_source = n + 2 * m
+    return max(min(n, BETWEENNESS_MIN_SAMPLES), min(n, budget // max(per_source, 1)))
 
 
 def analytics(g: nx.Graph, seed: int = 42) -> Analytics:
     """Degree and betweenness centrality and Louvain communities (fixed seed, so stable).
 
-    Above ``BETWEENNESS_EXACT_MAX`` nodes betweenness is estimated from a sample of
-    source nodes (``approximate`` is then true).
+    Betweenness is exact up to ``BETWEENNESS_BUDGET``, estimated from a seeded sample of
+    source nodes beyond (``approximate`` true, ``betweenness_samples`` says how many).
     """
     s = simple_undirected(g)
     n = s.number_of_nodes()
@@ -708,6 +775,7 @@ def analytics(g: nx.Graph, seed: int = 42) -> Analytics:
             communities=[],
             modularity=0.0,
             approximate=False,
+            betweenness_samples=0,
         )
     degree = (
         {str(k): float(v) for k, v in nx.degree_centrality(s).items()}
@@ -715,8 +783,9 @@ def analytics(g: nx.Graph, seed: int = 42) -> Analytics:
         else {str(k): 0.0 for k in s}
     )
     strength = {str(k): float(v) for k, v in s.degree(weight="weight")}
-    approximate = n > BETWEENNESS_EXACT_MAX
-    bc = nx.betweenness_centrality(s, k=min(n, 256) if approximate else None, seed=seed)
+    samples = betweenness_samples(n, s.number_of_edges())
+    approximate = samples < n
+    bc = nx.betweenness_centrality(s, k=samples if approximate else None, seed=seed)
     betweenness = {str(k): float(v) for k, v in bc.items()}
     if s.number_of_edges():
         parts = nx.community.louvain_communities(s, weight="weight", seed=seed)
@@ -734,6 +803,7 @@ def analytics(g: nx.Graph, seed: int = 42) -> Analytics:
         communities=communities,
         modularity=0.0 if math.isnan(modularity) else modularity,
         approximate=approximate,
+        betweenness_samples=samples,
     )
 
 
