@@ -513,25 +513,50 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(VIEW_KINDS), default="all", show_default=True,
-              help="Which network: actors, claims, stances, comentions, or all four.")
-@click.option("--focus", metavar="ENTITY",
-              help="An ego view around a state, organization or expert "
-              "(IRI, label, acronym or slug).")
-@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True,
-              help="Hops around --focus.")
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
-              help="FILE.html for one view, or a folder (default out/); figures (PNG, SVG) and "
-              "GraphML/GEXF are written beside the HTML.")
-@click.option("--stats", is_flag=True,
-              help="Print degree and betweenness centrality and Louvain communities of each "
-              "network (files are then written only if -o is given).")
+@click.option(
+    "--kind",
+    type=click.Choice(VIEW_KINDS),
+    default="all",
+    show_default=True,
+    help="Which network: actors, claims, stances, comentions, or all four.",
+)
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="An ego view around a state, organization or expert (IRI, label, acronym or slug).",
+)
+@click.option(
+    "--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Hops around --focus."
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="FILE.html for one view, or a folder (default out/); figures (PNG, SVG) and "
+    "GraphML/GEXF are written beside the HTML.",
+)
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Print degree and betweenness centrality and Louvain communities of each "
+    "network (files are then written only if -o is given).",
+)
 @click.option("--no-figures", is_flag=True, help="Skip the PNG/SVG figures.")
 @click.option("--no-exports", is_flag=True, help="Skip the GraphML/GEXF exports.")
 @DATA_OPTION
 @reports_errors
-def view(kind: str, focus: str | None, depth: int, out: Path | None, stats: bool,
-         no_figures: bool, no_exports: bool, data: tuple[Path, ...]) -> None:
+def view(
+    kind: str,
+    focus: str | None,
+    depth: int,
+    out: Path | None,
+    stats: bool,
+    no_figures: bool,
+    no_exports: bool,
+    data: tuple[Path, ...],
+) -> None:
     """Network views of the graph: interactive offline HTML, figures, Gephi exports, analytics."""
     from cakg.graph.store import open_store
     from cakg.viz import KINDS, network_stats, render_all, render_view
@@ -546,18 +571,36 @@ def view(kind: str, focus: str | None, depth: int, out: Path | None, stats: bool
             print_table(
                 f"{vs.kind}{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "
                 f"{len(a['communities'])} Louvain communities (modularity {a['modularity']:.3f})"
-                + (", betweenness estimated" if a["approximate"] else ""),
+                + (f", betweenness estimated from {a['betweenness_samples']} sources"
+                   if a["approximate"] else ""),
                 ["node", "type", "degree", "betweenness", "community"],
-                [[r["label"], r["kind"].replace("international-organization", "intl. organization"),
-                  f"{r['degree']:.3f}", f"{r['betweenness']:.3f}", str(r["community"])]
-                 for r in vs.top(10)],
+                [
+                    [
+                        r["label"],
+                        r["kind"].replace("international-organization", "intl. organization"),
+                        f"{r['degree']:.3f}",
+                        f"{r['betweenness']:.3f}",
+                        str(r["community"]),
+                    ]
+                    for r in vs.top(10)
+                ],
             )
-            print_table(None, ["community", "size", "members (most central first)"],
-                        [[str(i), str(len(c)), ", ".join(
-                            str(g.nodes[x].get("label") or x) for x in sorted(
-                                c, key=lambda x: -a["degree"].get(x, 0.0))[:8])
-                          + (" …" if len(c) > 8 else "")]
-                         for i, c in enumerate(a["communities"][:10])])
+            print_table(
+                None,
+                ["community", "size", "members (most central first)"],
+                [
+                    [
+                        str(i),
+                        str(len(c)),
+                        ", ".join(
+                            str(g.nodes[x].get("label") or x)
+                            for x in sorted(c, key=lambda x: -a["degree"].get(x, 0.0))[:8]
+                        )
+                        + (" …" if len(c) > 8 else ""),
+                    ]
+                    for i, c in enumerate(a["communities"][:10])
+                ],
+            )
         if out is None:
             return
     target = out if out is not None else Path("out")
