@@ -12,7 +12,7 @@ anchored on what the gazetteer did find, and become nodes marked as not linked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -83,6 +83,7 @@ _AGREEMENT = re.compile(
     r"\b(?P<name>(?:[Tt]reaty|[Dd]eclaration|[Aa]greement|[Cc]onvention|[Cc]harter|"
     r"[Mm]emorandum|[Pp]act|[Aa]ccord)\s+(?:on|of|for)\s+(?:the\s+)?"
     r"(?:[\w’'\-]+\s+){0,3}?"
+    r"(?:[\w’']+-)?"
     r"(?:[Rr]elations|[Pp]artnership|[Cc]ooperation|[Ff]riendship|[Nn]eighbou?rliness|"
     r"[Aa]lliance|[Ss]ecurity|[Aa]ssistance|[Bb]order|[Tt]rade|[Dd]emarcation|[Pp]eace|"
     r"[Ii]nvestments?))\b"
@@ -185,11 +186,13 @@ def _overlaps(
 
 
 def _title_case(text: str) -> str:
+    """Title case for a name written in lower case ("treaty on good-neighbourliness")."""
     small = {"on", "of", "for", "the", "and", "in"}
-    words = text.split()
-    return " ".join(
-        w if (i and w.lower() in small) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
+
+    def cap(word: str) -> str:
+        return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
+
+    return " ".join(w if (i and w.lower() in small) else cap(w) for i, w in enumerate(text.split()))
 
 
 def find_entities(
@@ -200,11 +203,14 @@ def find_entities(
     end: int | None = None,
     year: str | None = None,
     labels: Mapping[URIRef, str] | None = None,
+    dated: Collection[URIRef] = (),
 ) -> list[Entity]:
     """Unknown entities in text[start:end], not overlapping what the gazetteer matched.
 
     `labels` gives the reference label of matched IRIs, so that "the Kazakh crisis"
     and "the events in Kazakhstan" name their event after the state, not the word used.
+    `year` (the article's) dates "the events in X" only for places in `dated` — those
+    the article is about; "the events in Transcaucasia" in passing may be years older.
     """
     labels = labels or {}
     end = len(text) if end is None else end
@@ -253,7 +259,7 @@ def find_entities(
         place = _at(matches, m.start("place"), ("state", "place", "region"))
         if place is None:
             continue
-        when = m.group("year") or year
+        when = m.group("year") or (year if place.iri in dated else None)
         family = _EVENT_FAMILY[m.group("kind").lower()]
         where = labels.get(place.iri) or place.surface
         label = f"{family.capitalize()} in {where}" + (f" ({when})" if when else "")

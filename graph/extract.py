@@ -110,6 +110,7 @@ class _Builder:
         bind_prefixes(self.g)
         self.year = _year(str(article.meta.get("date_published", "")))
         self.labels: dict[URIRef, str] = {}
+        self.title_places: set[URIRef] = set()
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -148,6 +149,7 @@ class _Builder:
             end=end,
             year=self.year,
             labels={m.iri: self.label(m.iri) for m in found},
+            dated=self.title_places,
         )
         return list(suppressed(found, ents)), ents
 
@@ -244,13 +246,13 @@ def _distinct(items: Iterable[URIRef]) -> list[URIRef]:
     return list(seen)
 
 
-def _template(text: str, state_matches: Sequence[Match]) -> str:
-    """The question with each state it names replaced by a placeholder."""
+def _template(text: str, offset: int, state_matches: Sequence[Match]) -> str:
+    """The question (starting at `offset` in the article) with each state replaced by ‹state›."""
     out, last = [], 0
     for m in sorted(state_matches, key=lambda x: x.start):
-        out.append(text[last : m.start])
+        out.append(text[last : m.start - offset])
         out.append("‹state›")
-        last = m.end
+        last = m.end - offset
     out.append(text[last:])
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
@@ -287,6 +289,7 @@ def extract_article(
         )
 
     title = st.title or str(article.meta.get("title") or article.name)
+    b.title_places = {m.iri for m in gazetteer.find(title)}
     slug = slug or article_slug(article, st.title or article.meta.get("title"))
     art = minter.article(slug)
 
@@ -356,14 +359,15 @@ def extract_article(
         q_states[q.index] = states
         for iri in _distinct([m.iri for m in found] + [b.entity_node(e) for e in ents]):
             g.add((qi, CAKG.mentions, iri))
-        template = _template(q.text, state_matches)
-        if state_matches:
-            tmpl = minter.question_template(template.replace("‹state›", "state"))
-            g.add((tmpl, RDF.type, CAKG.QuestionTemplate))
-            g.add((tmpl, RDFS.label, Literal(template, lang="en")))
-            g.add((qi, CAKG.instanceOfTemplate, tmpl))
-            for s in states:
-                g.add((qi, CAKG.templateParameter, s))
+        # Every question has a template, so answers to the same question line up across
+        # experts; questions differing only by the states they name share one.
+        template = _template(q.text, q.start, state_matches)
+        tmpl = minter.question_template(template.replace("‹state›", "state"))
+        g.add((tmpl, RDF.type, CAKG.QuestionTemplate))
+        g.add((tmpl, RDFS.label, Literal(template, lang="en")))
+        g.add((qi, CAKG.instanceOfTemplate, tmpl))
+        for s in states:
+            g.add((qi, CAKG.templateParameter, s))
         orgs = _distinct(m.iri for m in found if m.kind == "organization")
         subject: URIRef | None
         expert_state = nationality.get(askers.get(q.index, ""))

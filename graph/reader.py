@@ -230,7 +230,10 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
         ):
             tag.decompose()
     root = (
-        soup.find("article") or soup.find("main") or soup.find(True, attrs={"role": "main"}) or soup.body
+        soup.find("article")
+        or soup.find("main")
+        or soup.find(True, attrs={"role": "main"})
+        or soup.body
     )
     if not isinstance(root, Tag):
         return "", meta

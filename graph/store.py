@@ -5,7 +5,8 @@ implementation (and the baseline in benchmarks); a remote SPARQL 1.1 endpoint
 implements the same interface in :mod:`cakg.graph.remote`. Every named query runs
 unchanged on all of them, because parameters are bound the same way everywhere:
 as a trailing ``VALUES`` clause built from typed RDF terms (SPARQL 1.1 §18.2.4.3:
-the clause is joined with the WHERE pattern before grouping and projection).
+the clause is joined with the query's solutions after grouping, before projection —
+so a named query binds each parameter to a projected variable).
 
 >>> from rdflib import Graph, URIRef, Literal
 >>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
@@ -91,6 +92,12 @@ class QueryResult:
             bind_prefixes(g)
             rdf_fmt = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt11", "rdfxml": "xml"}
             return g.serialize(format=rdf_fmt.get(fmt, fmt), encoding="utf-8")
+        if fmt == "tsv" and self.kind == "SELECT":
+            # rdflib has no TSV writer; SPARQL 1.1 CSV/TSV §3: a header of ?vars, then
+            # one row per solution with each term in Turtle syntax.
+            lines = ["\t".join(f"?{v}" for v in self.vars)]
+            lines += ["\t".join(_tsv_term(row.get(v)) for v in self.vars) for row in self.rows]
+            return ("\n".join(lines) + "\n").encode("utf-8")
         out = self.to_rdflib().serialize(format=fmt, encoding="utf-8")
         return out if isinstance(out, bytes) else b""
 
@@ -102,6 +109,29 @@ class QueryResult:
             raise InputError("pandas is not installed: pip install 'cakg[pandas]'") from exc
         data = [{v: _python_value(row.get(v)) for v in self.vars} for row in self.rows]
         return pd.DataFrame(data, columns=self.vars)
+
+
+def _tsv_term(term: Node | None) -> str:
+    """A term in the TSV results format: Turtle syntax on one line (SPARQL 1.1 CSV/TSV §3.1)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, RLiteral):
+        text = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return f"_:{term}"
 
 
 def _python_value(term: Node | None) -> Any:

@@ -552,42 +552,13 @@ def data_base(store: Store) -> str | None:
 # --- results as text -----------------------------------------------------------------------------
 
 
-def _tsv_term(term: Node | None) -> str:
-    """A term in the TSV results format: Turtle syntax on one line (SPARQL 1.1 CSV/TSV §3.1)."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None and str(term.datatype) != XSD_STRING:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    return f"_:{term}"
-
-
 def serialize_result(result: QueryResult, fmt: str) -> bytes:
     r"""A result in a W3C format: json, xml, csv, tsv for rows; ttl, jsonld, nt, rdfxml for graphs.
-
-    rdflib writes every format but TSV, which is written here.
 
     >>> r = QueryResult("SELECT", vars=["x"], rows=[{"x": Literal("a\tb", lang="en")}])
     >>> serialize_result(r, "tsv")
     b'?x\n"a\\tb"@en\n'
     """
-    if fmt == "tsv" and result.kind == "SELECT":
-        lines = ["\t".join(f"?{v}" for v in result.vars)]
-        lines += ["\t".join(_tsv_term(row.get(v)) for v in result.vars) for row in result.rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
     return result.serialize(fmt)
 
 

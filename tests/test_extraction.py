@@ -1,4 +1,4 @@
-"""Extraction measured against the gold annotations in tests/fixtures/gold (one test per fixture)."""
+"""Extraction measured against the gold annotations in tests/fixtures/gold, one per fixture."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rdflib import URIRef
 
 from cakg.graph.evaluate import EvaluationReport, evaluate_article
 
@@ -56,3 +57,27 @@ def test_roles_and_affiliations(report: EvaluationReport) -> None:
 def test_evidence_offsets_exact(report: EvaluationReport) -> None:
     assert report.offsets_total > 0
     assert report.offsets_exact == report.offsets_total
+
+
+def test_questions_differing_by_states_share_a_template() -> None:
+    # Regression: template offsets were taken relative to the question but the matches
+    # are absolute, so every question got a template of its own.
+    from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.namespaces import CAKG, RDFS
+    from cakg.graph.reader import bundled_article
+
+    kg, _, _ = build_knowledge_graph([bundled_article()])
+    g = kg.merged()
+    by_template: dict[str, set[str]] = {}
+    for q, t in g.subject_objects(CAKG.instanceOfTemplate):
+        by_template.setdefault(str(g.value(t, RDFS.label)), set()).add(str(q))
+    bilateral = "Will bilateral relations between ‹state› and ‹state› change?"
+    assert len(by_template[bilateral]) == 4  # KZ–UZ twice, KZ–KG, KZ–TM
+    regional = "What changes can occur in the format of regional cooperation?"
+    assert len(by_template[regional]) == 5  # asked of every expert
+    params = {
+        str(s).rsplit("/", 1)[-1]
+        for q in by_template[bilateral]
+        for s in g.objects(URIRef(q), CAKG.templateParameter)
+    }
+    assert params == {"kazakhstan", "uzbekistan", "kyrgyzstan", "turkmenistan"}
