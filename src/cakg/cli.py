@@ -20,7 +20,8 @@ from cakg.errors import CakgError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console()
+# Piped output is as wide as a wide terminal, so tables stay readable in files and logs.
+console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True)
 
 
@@ -38,13 +39,26 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+CELL_MAX = 90  # characters of a table cell; --format csv/json give whole values
+
+
+def _cell(text: str) -> str:
+    """A cell's text on one line; prose is cut at CELL_MAX, identifiers (no spaces) never are."""
+    text = " ".join(text.split())
+    if len(text) <= CELL_MAX or " " not in text:
+        return text
+    return text[: CELL_MAX - 1] + "…"
+
+
 def print_table(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
-    """Print rows as a Rich table (readable in a terminal, plain when piped)."""
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for col in columns:
-        table.add_column(col, overflow="fold")
+    """Print rows as a Rich table: whole headers, long texts cut (use csv/json for all of it)."""
+    table = Table(title=title, show_lines=len(columns) > 4, header_style="bold")
+    widths = [max([len(c)] + [len(_cell(r[i])) for r in rows]) for i, c in enumerate(columns)]
+    for col, width in zip(columns, widths, strict=True):
+        # Short columns keep their width; long texts (quotes) take what is left and wrap.
+        table.add_column(col, overflow="fold", min_width=min(width, max(len(col), 12)))
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(_cell(c) for c in row))
     console.print(table)
 
 
@@ -72,27 +86,53 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True, help="Folder for kg.trig and kg.ttl.")
-@click.option("--base", default=None, help="Base IRI of the data (default https://cakg.example.org/id/).")
-@click.option("--curation", type=click.Path(path_type=Path), multiple=True,
-              help="Curation overlay (YAML) to apply; default: <article>.curation.yaml beside each article.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for kg.trig and kg.ttl.",
+)
+@click.option(
+    "--base", default=None, help="Base IRI of the data (default https://cakg.example.org/id/)."
+)
+@click.option(
+    "--curation",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Curation overlay (YAML) to apply; default: <article>.curation.yaml beside each article.",
+)
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the result.")
 @reports_errors
-def build(articles: tuple[Path, ...], out_dir: Path, base: str | None,
-          curation: tuple[Path, ...], no_validate: bool) -> None:
+def build(
+    articles: tuple[Path, ...],
+    out_dir: Path,
+    base: str | None,
+    curation: tuple[Path, ...],
+    no_validate: bool,
+) -> None:
     """Build the graph from ARTICLES (default: the bundled CABAR roundup)."""
     from cakg.graph.build import build_graph
 
-    report = build_graph(list(articles), out_dir, base=base, curation=list(curation),
-                         validate=not no_validate, progress=err_console)
+    report = build_graph(
+        list(articles),
+        out_dir,
+        base=base,
+        curation=list(curation),
+        validate=not no_validate,
+        progress=err_console if err_console.is_terminal else None,
+    )
     for warning in report.warnings:
         click.echo(f"cakg: warning: {warning}", err=True)
     print_table("cakg build", ["", "count"], [[k, str(v)] for k, v in report.counts.items()])
     for path in report.written:
         console.print(f"wrote {path}")
     if report.violations:
-        click.echo(f"cakg: error: {report.violations} SHACL violation(s); see `cakg validate`", err=True)
+        click.echo(
+            f"cakg: error: {report.violations} SHACL violation(s); see `cakg validate`", err=True
+        )
         sys.exit(1)
 
 
@@ -107,15 +147,24 @@ def validate(graph: tuple[Path, ...]) -> None:
     if report.conforms:
         console.print(f"[green]conforms[/green]: {report.triples} triples, no violations")
         return
-    print_table(f"{len(report.results)} SHACL violation(s)", ["focus", "path", "message"],
-                [[r.focus, r.path, r.message] for r in report.results])
+    print_table(
+        f"{len(report.results)} SHACL violation(s)",
+        ["focus", "path", "message"],
+        [[r.focus, r.path, r.message] for r in report.results],
+    )
     sys.exit(1)
 
 
 @cli.command()
 @click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
-              help="Where to write the dataset with the inferred graph (default: in place).")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the dataset with the inferred graph (default: in place).",
+)
 @reports_errors
 def reason(graph: tuple[Path, ...], out: Path | None) -> None:
     """Run HermiT over ontology + data: check consistency, store inferences in their own graph."""
@@ -125,8 +174,10 @@ def reason(graph: tuple[Path, ...], out: Path | None) -> None:
     if not report.consistent:
         click.echo(f"cakg: error: inconsistent: {report.explanation}", err=True)
         sys.exit(1)
-    console.print(f"[green]consistent[/green]: {report.inferred} inferred triples "
-                  f"in <{report.graph}> ({report.seconds:.1f} s)")
+    console.print(
+        f"[green]consistent[/green]: {report.inferred} inferred triples "
+        f"in <{report.graph}> ({report.seconds:.1f} s)"
+    )
     if report.written:
         console.print(f"wrote {report.written}")
 
@@ -151,9 +202,14 @@ def evaluate(article: Path, gold: Path) -> None:
     from cakg.graph.evaluate import evaluate_article
 
     report = evaluate_article(article, gold)
-    print_table(f"evaluation of {article.name}", ["measure", "precision", "recall", "n"],
-                [[m.name, f"{m.precision:.2f}", f"{m.recall:.2f}", str(m.support)]
-                 for m in report.measures])
+    print_table(
+        f"evaluation of {article.name}",
+        ["measure", "precision", "recall", "n"],
+        [
+            [m.name, f"{m.precision:.2f}", f"{m.recall:.2f}", str(m.support)]
+            for m in report.measures
+        ],
+    )
     console.print(f"answer trend accuracy: {report.trend_accuracy:.2f} ({report.trend_n} answers)")
     console.print(f"evidence offsets exact: {report.offsets_exact}/{report.offsets_total}")
 
@@ -442,18 +498,40 @@ EXPORT_FORMATS = ("ttl", "nt", "jsonld", "rdfxml", "trig", "nq", "ontology", "vo
 
 @cli.command()
 @click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", type=click.Choice(EXPORT_FORMATS), multiple=True,
-              default=("all",), show_default=True,
-              help="Format(s) to write (repeatable); all = every format, the ontology and void.ttl.")
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True, help="Folder for kg.<ext> (or a file name for one format).")
-@click.option("--dump-base", default=None,
-              help="URL the files will be published under, for the VoID/DCAT download links "
-              "(default <base>dump/).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(EXPORT_FORMATS),
+    multiple=True,
+    default=("all",),
+    show_default=True,
+    help="Format(s) to write (repeatable); all = every format, the ontology and void.ttl.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for kg.<ext> (or a file name for one format).",
+)
+@click.option(
+    "--dump-base",
+    default=None,
+    help="URL the files will be published under, for the VoID/DCAT download links "
+    "(default <base>dump/).",
+)
 @click.option("--endpoint", default=None, help="A SPARQL endpoint serving the data, for VoID.")
 @reports_errors
-def export(graph: tuple[Path, ...], formats: tuple[str, ...], out: Path, dump_base: str | None,
-           endpoint: str | None) -> None:
+def export(
+    graph: tuple[Path, ...],
+    formats: tuple[str, ...],
+    out: Path,
+    dump_base: str | None,
+    endpoint: str | None,
+) -> None:
     """Export a built graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads.
 
     TriG and N-Quads keep the named graphs; the others merge them. The files are
@@ -462,31 +540,59 @@ def export(graph: tuple[Path, ...], formats: tuple[str, ...], out: Path, dump_ba
     from cakg.graph.export import export_files
 
     written = export_files(data_paths(graph), out, formats, dump_base=dump_base, endpoint=endpoint)
-    print_table("cakg export", ["file", "bytes"],
-                [[str(p), f"{p.stat().st_size:,}"] for p in written])
+    print_table(
+        "cakg export", ["file", "bytes"], [[str(p), f"{p.stat().st_size:,}"] for p in written]
+    )
 
 
 @cli.command()
 @click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--endpoint", required=True,
-              help="The store's SPARQL query endpoint (e.g. http://localhost:8890/sparql).")
-@click.option("--graph", "target", default=None,
-              help="Load everything into this one named graph (default: keep the build's graphs).")
+@click.option(
+    "--endpoint",
+    required=True,
+    help="The store's SPARQL query endpoint (e.g. http://localhost:8890/sparql).",
+)
+@click.option(
+    "--graph",
+    "target",
+    default=None,
+    help="Load everything into this one named graph (default: keep the build's graphs).",
+)
 @click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User (or env CAKG_ENDPOINT_USER).")
-@click.option("--password", envvar="CAKG_ENDPOINT_PASSWORD",
-              help="Password (or env CAKG_ENDPOINT_PASSWORD).")
+@click.option(
+    "--password", envvar="CAKG_ENDPOINT_PASSWORD", help="Password (or env CAKG_ENDPOINT_PASSWORD)."
+)
 @click.option("--replace", is_flag=True, help="Empty the target graphs first.")
-@click.option("--method", type=click.Choice(["auto", "gsp", "update"]), default="auto",
-              show_default=True, help="Graph Store Protocol, SPARQL Update, or whichever the "
-              "server offers (Graph Store preferred).")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "gsp", "update"]),
+    default="auto",
+    show_default=True,
+    help="Graph Store Protocol, SPARQL Update, or whichever the "
+    "server offers (Graph Store preferred).",
+)
 @click.option("--gsp-endpoint", default=None, help="Graph Store endpoint, if not derivable.")
 @click.option("--update-endpoint", default=None, help="SPARQL Update endpoint, if not derivable.")
-@click.option("--timeout", type=float, default=120.0, show_default=True,
-              help="Seconds to wait for each request.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for each request.",
+)
 @reports_errors
-def push(graph: tuple[Path, ...], endpoint: str, target: str | None, user: str | None,
-         password: str | None, replace: bool, method: str, gsp_endpoint: str | None,
-         update_endpoint: str | None, timeout: float) -> None:
+def push(
+    graph: tuple[Path, ...],
+    endpoint: str,
+    target: str | None,
+    user: str | None,
+    password: str | None,
+    replace: bool,
+    method: str,
+    gsp_endpoint: str | None,
+    update_endpoint: str | None,
+    timeout: float,
+) -> None:
     """Load a built graph into a SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB, ...).
 
     Named graphs are kept. Then `cakg query NAME --endpoint URL` runs the named
@@ -497,14 +603,29 @@ def push(graph: tuple[Path, ...], endpoint: str, target: str | None, user: str |
     from cakg.graph.remote import Method
     from cakg.graph.remote import push as push_graph
 
-    report = push_graph(data_paths(graph), endpoint, graph=target, user=user, password=password,
-                        replace=replace, method=cast(Method, method), gsp_endpoint=gsp_endpoint,
-                        update_endpoint=update_endpoint, timeout=timeout, progress=err_console)
-    print_table(f"cakg push ({report.server}, {report.method})", ["graph", "triples"],
-                [[g, f"{n:,}"] for g, n in report.graphs.items()])
-    console.print(f"pushed {report.triples:,} triples in {len(report.graphs)} graph(s) "
-                  f"to {report.endpoint} in {report.seconds:.1f} s"
-                  + (" (graphs replaced)" if report.replaced else ""))
+    report = push_graph(
+        data_paths(graph),
+        endpoint,
+        graph=target,
+        user=user,
+        password=password,
+        replace=replace,
+        method=cast(Method, method),
+        gsp_endpoint=gsp_endpoint,
+        update_endpoint=update_endpoint,
+        timeout=timeout,
+        progress=err_console,
+    )
+    print_table(
+        f"cakg push ({report.server}, {report.method})",
+        ["graph", "triples"],
+        [[g, f"{n:,}"] for g, n in report.graphs.items()],
+    )
+    console.print(
+        f"pushed {report.triples:,} triples in {len(report.graphs)} graph(s) "
+        f"to {report.endpoint} in {report.seconds:.1f} s"
+        + (" (graphs replaced)" if report.replaced else "")
+    )
 
 
 # --- view ----------------------------------------------------------------------------------------
