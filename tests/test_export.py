@@ -379,3 +379,13 @@ def test_cli_reports_a_missing_input(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["export", str(tmp_path / "nope.trig"), "-o", str(tmp_path)])
     assert res.exit_code == 2
     assert "no such file" in res.output
+
+
+@pytest.mark.parametrize("name", ["cakg.graph.export", "cakg.graph.void", "cakg.graph.remote"])
+def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+    import importlib
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
