@@ -539,7 +539,7 @@ UNCERTAIN = (
     r"depends? (?:\w+ )?on (?:whether|how|what|if)",
     r"cannot (?:be )?(?:say|predicted|predict|foreseen|foresee)",
 )
-# Positive states whose negation ("have not always been smooth") is a weakening cue.
+# Positive states whose negation ("relations were not always easy") is a weakening cue.
 POSITIVE_STATE = (
     r"smooth",
     r"cloudless",
@@ -1333,7 +1333,7 @@ TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
     "succession": (
         r"succession",
         r"successors?",
-        r"hand over the post",
+        r"hand\w* over (?:the |his |her )?(?:post|presidency|office)",
         r"hand\w* over power",
         r"transfer of power",
         r"transit of power",
