@@ -67,7 +67,9 @@ Method = Literal["auto", "gsp", "update"]
 
 DEFAULT_TIMEOUT = 120.0
 GSP_CHUNK = 20_000  # triples per Graph Store request
-UPDATE_CHUNK = 2_000  # triples per INSERT DATA request (query text size limits)
+# Triples per INSERT DATA request: Virtuoso 7.2 compiles an update to SQL and refuses
+# more than 10,000 lines of it, which about 2,000 triples exceed; 500 leaves a margin.
+UPDATE_CHUNK = 500
 PROGRESS_FROM = 5_000  # triples: smaller pushes take well under a second
 
 
@@ -410,14 +412,17 @@ def chunk_triples(graph: Graph, size: int) -> list[list[tuple[Node, Node, Node]]
         else:
             groups.setdefault(find(anchor), []).append(t)
     chunks: list[list[tuple[Node, Node, Node]]] = []
-    current: list[tuple[Node, Node, Node]] = []
-    for group in [*groups.values(), *([t] for t in free)]:
-        if current and len(current) + len(group) > size:
+    # Blank-node groups and ground triples go into separate chunks: a store may need a
+    # costlier request for blank nodes (an INSERT template rather than INSERT DATA).
+    for part in ([*groups.values()], [[t] for t in free]):
+        current: list[tuple[Node, Node, Node]] = []
+        for group in part:
+            if current and len(current) + len(group) > size:
+                chunks.append(current)
+                current = []
+            current.extend(group)
+        if current:
             chunks.append(current)
-            current = []
-        current.extend(group)
-    if current:
-        chunks.append(current)
     return chunks
 
 

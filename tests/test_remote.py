@@ -164,6 +164,23 @@ def test_push_through_sparql_update(virtuoso: VirtuosoServer) -> None:
         assert isomorphic(store.graph(name), g), name
 
 
+def test_push_a_whole_build_through_sparql_update(virtuoso: VirtuosoServer, built: Path) -> None:
+    """Default chunk sizes stay within what Virtuoso compiles (it caps generated SQL)."""
+    target = URIRef(f"{SCRATCH}update-built")
+    report = push(
+        built / "kg.trig",
+        virtuoso.endpoint,
+        graph=str(target),
+        user=virtuoso.user,
+        password=virtuoso.password,
+        replace=True,
+        method="update",
+    )
+    merged = load_knowledge_graph(built / "kg.trig").merged()
+    assert report.triples == len(merged)
+    assert _count(_admin(virtuoso, [target]), target) == len(merged)
+
+
 def test_anonymous_and_wrong_credentials_are_refused(virtuoso: VirtuosoServer) -> None:
     base = ["push", str(SAMPLE), "--endpoint", virtuoso.endpoint, "--graph", f"{SCRATCH}refused"]
     res = CliRunner().invoke(cli, base)
