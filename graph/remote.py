@@ -539,6 +539,13 @@ class RemoteStore:
         sw = self._wrapper(sparql, accept, dataset)
         try:
             response = sw.query().response
+            capped = response.headers.get("X-SPARQL-MaxRows")
+            if capped:
+                # Virtuoso cuts results at ResultSetMaxRows and says so only in this header.
+                raise RemoteError(
+                    f"{self.endpoint} cut the result at {capped} rows: raise ResultSetMaxRows "
+                    "in the [SPARQL] section of its virtuoso.ini"
+                )
             return response.read(), response.headers.get("Content-Type")
         except QueryBadFormed as exc:
             raise QuerySyntaxError(_first_line(str(exc))) from None
