@@ -252,6 +252,11 @@ def running_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
 if __name__ == "__main__":  # pragma: no cover - a developer's convenience
     import tempfile
 
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Background jobs ignore SIGINT; stop cleanly (database folder removed) on TERM too.
+    signal.signal(signal.SIGTERM, _stop)
     with tempfile.TemporaryDirectory(prefix="cakg-virtuoso-") as tmp:
         srv = start_virtuoso(Path(tmp))
         print(f"Virtuoso up in {srv.started_in:.1f} s: {srv.endpoint} (dba / {srv.password})")
