@@ -550,7 +550,13 @@ class RemoteStore:
         except QueryBadFormed as exc:
             raise QuerySyntaxError(_first_line(str(exc))) from None
         except SPARQLWrapperException as exc:
-            raise RemoteError(f"{self.endpoint}: {_server_message(str(exc))}") from None
+            message = _server_message(str(exc))
+            if "estimated execution time" in message:
+                message += (
+                    " (Virtuoso refuses by its cost estimate: set MaxQueryCostEstimationTime"
+                    " = 0 in the [SPARQL] section of its virtuoso.ini)"
+                )
+            raise RemoteError(f"{self.endpoint}: {message}") from None
         except OSError as exc:  # urllib's URLError, timeouts, refused connections
             raise RemoteError(f"cannot query {self.endpoint}: {exc}") from None
 

@@ -139,8 +139,15 @@ def write_ini(folder: Path, http_port: int, sql_port: int) -> Path:
         # An empty web root of its own: the packaged one comes with a recommended
         # package (virtuoso-vsp-startpage) that `--no-install-recommends` leaves out.
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "ServerRoot": str(db / "vsp")},
-        # Virtuoso cuts results at ResultSetMaxRows (10,000 by default), silently.
-        "SPARQL": {"ResultSetMaxRows": "1000000", "MaxQueryExecutionTime": "300"},
+        # Virtuoso cuts results at ResultSetMaxRows (10,000 by default), silently; and it
+        # refuses queries whose *estimated* cost passes MaxQueryCostEstimationTime, an
+        # estimate that swings by orders of magnitude with the statistics of a freshly
+        # loaded database (0 turns the check off; real run time stays capped).
+        "SPARQL": {
+            "ResultSetMaxRows": "1000000",
+            "MaxQueryCostEstimationTime": "0",
+            "MaxQueryExecutionTime": "300",
+        },
     }
     (db / "vad").mkdir(exist_ok=True)
     (db / "vsp").mkdir(exist_ok=True)
