@@ -15,9 +15,10 @@ for what in "${wanted[@]}"; do
   case "$what" in
     java) command -v java >/dev/null 2>&1 || need+=(default-jre-headless) ;;
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
-    virtuoso) # Debian 12's virtuoso-opensource pulls in virtuoso-opensource-7-bin, which ships the
-# server as virtuoso-t and its SQL client as isql-vt (the tests use both).
-{ command -v virtuoso-t && command -v isql-vt; } >/dev/null 2>&1 || need+=(virtuoso-opensource) ;;
+    # Debian 12's virtuoso-opensource pulls in virtuoso-opensource-7-bin, which ships the
+    # server as virtuoso-t and its SQL client as isql-vt (the tests use both).
+    virtuoso) { command -v virtuoso-t && command -v isql-vt; } >/dev/null 2>&1 \
+                || need+=(virtuoso-opensource) ;;
     *) echo "ensure-system-packages: unknown component: $what" >&2; exit 2 ;;
   esac
 done
