@@ -751,4 +751,6 @@ def export_files(
     names, ontology, void = _expand_formats(fmts)
     if out.suffix and not out.is_dir() and len(names) == 1 and not (ontology or void):
         return [atomic_write(out, serialize(kg, names[0]))]
+    if out.exists() and not out.is_dir():
+        raise InputError("several files to write, but this is a file, not a folder", path=out)
     return write_exports(kg, out, fmts, dump_base=dump_base, endpoint=endpoint)
