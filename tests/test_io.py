@@ -26,7 +26,6 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path: Path) -> None:
     path = tmp_path / "kg.ttl"
     path.write_bytes(b"old")
 
-
     with pytest.raises(TypeError):
         atomic_write(path, "not bytes")  # type: ignore[arg-type]
     assert path.read_bytes() == b"old"
