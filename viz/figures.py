@@ -32,6 +32,7 @@ from cakg.viz.html import (
     _edges,
     cap,
     edge_label,
+    short_label,
 )
 from cakg.viz.layout import spring
 from cakg.viz.networks import Analytics, analytics, top_nodes
@@ -39,6 +40,7 @@ from cakg.viz.networks import Analytics, analytics, top_nodes
 __all__ = ["FIGURE_MAX_NODES", "draw_heatmap", "draw_network"]
 
 FIGURE_MAX_NODES = 400
+FIGURE_SPREAD = 2.2  # figures are read at a glance: open dense cores up
 _MARKERS = {
     "square": "s", "diamond": "D", "triangle": "^", "dot": "o", "hexagon": "h",
     "triangleDown": "v", "star": "*", "box": "s",
@@ -56,6 +58,8 @@ def _save(fig: Figure, stem: Path) -> list[Path]:
                 buf,
                 format=fmt,
                 dpi=160,
+                bbox_inches="tight",  # labels at the edge are never cut off
+                pad_inches=0.15,
                 metadata={"Date": None} if fmt == "svg" else {"Software": None},
             )
         out.append(atomic_write(stem.with_name(f"{stem.name}.{fmt}"), buf.getvalue()))
@@ -75,11 +79,18 @@ def draw_network(
     stats = stats if stats is not None else analytics(g)
     kind = str(g.graph.get("kind", ""))
     shown, banner = cap(g, stats, max_nodes)
-    pos = spring(shown, seed=7, iterations=80, weight="weight")
+    pos = spring(shown, seed=7, iterations=150, spread=FIGURE_SPREAD)
     n = shown.number_of_nodes()
-    side = min(16.0, 8.0 + n / 40.0)
-    fig = Figure(figsize=(side + 3.5, side * 0.8))
-    ax = fig.add_axes((0.0, 0.0, side / (side + 3.5), 0.95))
+    xy_all = np.array(list(pos.values())) if pos else np.zeros((1, 2))
+    lo, hi = xy_all.min(axis=0) - 0.12, xy_all.max(axis=0) + 0.12
+    span = np.maximum(hi - lo, 0.5)
+    # The axes take the layout's own aspect ratio; the legend gets a column on the right.
+    width = min(14.0, 7.0 + n / 40.0)
+    height = float(np.clip(width * span[1] / span[0], 0.55 * width, 1.1 * width))
+    legend_w, title_h = 3.6, 0.6
+    fig = Figure(figsize=(width + legend_w, height + title_h))
+    W, H = width + legend_w, height + title_h
+    ax = fig.add_axes((0.0, 0.0, width / W, height / H))
     ax.set_axis_off()
     title = str(g.graph.get("title", kind))
     if g.graph.get("focus") in g:
@@ -90,13 +101,18 @@ def draw_network(
 
     groups: dict[tuple[str, Any, float], list[list[tuple[float, float]]]] = {}
     for u, v, d in _edges(shown):
-        _, colour, dashes, width = _edge_style(d, kind)
-        key = (colour, _dash(dashes), round(min(width, 6.0) * 0.7, 1))
+        _, colour, dashes, edge_w = _edge_style(d, kind)
+        key = (colour, _dash(dashes), round(min(edge_w, 6.0) * 0.7, 1))
         groups.setdefault(key, []).append([pos[u], pos[v]])
-    for (colour, style, width), segs in groups.items():
+    for (colour, style, lw), segs in groups.items():
         ax.add_collection(
             LineCollection(
-                segs, colors=colour, linestyles=[style], linewidths=width, alpha=0.7, zorder=1
+                segs,
+                colors=colour,
+                linestyles=[style],
+                linewidths=lw,
+                alpha=0.75,
+                zorder=1.5 if style != "solid" else 1,  # dashed roles (suspended) stay visible
             )
         )
 
@@ -107,16 +123,16 @@ def draw_network(
         _, colour, shape = KIND_STYLE.get(k, KIND_STYLE["other"])
         if k == "claim":
             colour = TREND_COLOURS.get(str(d.get("trend", "none")), TREND_COLOURS["none"])
-            size = CERTAINTY_SIZE.get(int(d.get("certainty_rank", 0) or 0), 10.0) * 0.6
+            size = CERTAINTY_SIZE.get(int(d.get("certainty_rank", 0) or 0), 10.0) * 0.42
         else:
-            size = 6.0 + 16.0 * math.sqrt(stats["degree"].get(str(x), 0.0) / max_degree)
+            size = 7.0 + 11.0 * math.sqrt(stats["degree"].get(str(x), 0.0) / max_degree)
         by_style.setdefault((colour, _MARKERS.get(shape, "o")), []).append((x, size))
     for (colour, marker), items in by_style.items():
         xy = np.array([pos[x] for x, _ in items])
         ax.scatter(
             xy[:, 0],
             xy[:, 1],
-            s=[(s * 1.4) ** 2 for _, s in items],
+            s=[s**2 for _, s in items],
             c=colour,
             marker=marker,
             edgecolors="#333333",
@@ -124,22 +140,22 @@ def draw_network(
             zorder=2,
         )
 
-    labelled = [x for x in top_nodes(shown, stats, 45) if shown.nodes[x].get("kind") != "claim"]
+    entities = shown.subgraph([x for x, d in shown.nodes(data=True) if d.get("kind") != "claim"])
+    labelled = top_nodes(entities, stats, 45)
     for x in labelled:
         ax.annotate(
-            str(shown.nodes[x].get("label", x)),
+            short_label(str(shown.nodes[x].get("label", x))),
             pos[x],
-            fontsize=9,
+            fontsize=8.5,
             ha="center",
             va="bottom",
-            xytext=(0, 7),
+            xytext=(0, 6),
             textcoords="offset points",
             zorder=3,
             path_effects=[withStroke(linewidth=3, foreground="white")],
         )
-    ax.set_xlim(-1.12, 1.12)
-    ax.set_ylim(-1.12, 1.12)
-    ax.set_aspect("equal")
+    ax.set_xlim(lo[0], lo[0] + span[0])
+    ax.set_ylim(lo[1], lo[1] + span[1])
 
     handles: list[Line2D] = []
     present = {str(d.get("kind", "other")) for _, d in shown.nodes(data=True)}
@@ -190,7 +206,11 @@ def draw_network(
             )
         )
     fig.legend(
-        handles=handles, loc="upper right", fontsize=9, frameon=False, bbox_to_anchor=(0.995, 0.94)
+        handles=handles,
+        loc="upper left",
+        fontsize=9,
+        frameon=False,
+        bbox_to_anchor=(width / W + 0.005, height / H),
     )
     return _save(fig, stem)
 
@@ -247,7 +267,7 @@ def draw_heatmap(
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
     bar = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
-    bar.set_label("mean trend of the claims (−1 weakening … +1 strengthening)", fontsize=9)
+    bar.set_label("mean trend: −1 weakening … +1 strengthening", fontsize=9)
     shown = (
         ""
         if (len(rows), len(cols)) == (len(experts), len(subjects))

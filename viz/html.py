@@ -15,6 +15,7 @@ fetch, and all graph text reaches the page as JSON and is written with textConte
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -45,6 +46,9 @@ __all__ = [
 # Views above this many nodes show the best-connected ones (and say so in a banner).
 MAX_NODES = 1500
 MAX_EDGES = 8000
+STRUCTURAL_RELATIONS = frozenset(
+    {"membership", "nationality", "affiliation", "claimed", "about", "mentions-claim"}
+)
 # Up to this many nodes vis-network's physics runs (bounded) and then stops; above it the
 # positions come from Python and physics is off from the start.
 PHYSICS_MAX_NODES = 400
@@ -161,30 +165,73 @@ def _template_source(name: str) -> str:
 # --- capping large networks -------------------------------------------------------------------
 
 
+def core_nodes(
+    g: nx.Graph, stats: Analytics, max_nodes: int, start: Hashable | None = None
+) -> set[Hashable]:
+    """Up to max_nodes nodes grown best-first from the hubs: always the most central node
+    next to what is already kept, so the kept part stays connected around its hubs.
+
+    (The plain top-by-degree nodes of a claims network are experts and subjects, which
+    link only through claims: an induced subgraph of them would have no edges.)
+
+    >>> g = nx.star_graph(5)
+    >>> sorted(core_nodes(g, analytics(g), 3))
+    [0, 1, 2]
+    """
+    degree = stats["degree"]
+
+    def rank(x: Hashable) -> tuple[float, str]:
+        return (-degree.get(str(x), 0.0), str(x))
+
+    seeds = iter(sorted(g, key=rank))
+    keep: set[Hashable] = set()
+    heap: list[tuple[float, str, int, Hashable]] = []
+    tie = 0
+    if start is not None and start in g:
+        heap.append((*rank(start), tie, start))
+    while len(keep) < max_nodes:
+        if not heap:
+            seed = next((x for x in seeds if x not in keep), None)
+            if seed is None:
+                break
+            heap.append((*rank(seed), tie, seed))
+        *_, x = heapq.heappop(heap)
+        if x in keep:
+            continue
+        keep.add(x)
+        for y in nx.all_neighbors(g, x) if g.is_directed() else g.neighbors(x):
+            if y not in keep:
+                tie += 1
+                heapq.heappush(heap, (*rank(y), tie, y))
+    return keep
+
+
 def cap(
     g: nx.Graph, stats: Analytics, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES
 ) -> tuple[nx.Graph, str]:
-    """The best-connected part of a network too large to draw, and a banner saying so.
+    """The core of a network too large to draw, and a banner saying so.
 
-    Nodes are ranked by degree centrality, then betweenness; edges among the kept nodes
-    beyond ``max_edges`` are dropped lightest first. A focus node is always kept.
+    Nodes are grown best-first from the hubs (:func:`core_nodes`, from the focus in an
+    ego view); edges among the kept nodes beyond ``max_edges`` are dropped lightest first.
     """
     total_n, total_e = g.number_of_nodes(), g.number_of_edges()
     sub = g
     notes = []
     if total_n > max_nodes:
         focus = g.graph.get("focus")
-        keep = set(top_nodes(g, stats, max_nodes))
-        if focus in g:
-            keep.add(focus)
+        keep = core_nodes(g, stats, max_nodes, start=focus)
         sub = g.subgraph(keep).copy()
-        sub.remove_nodes_from([x for x in list(sub) if sub.degree(x) == 0 and x != focus])
-        notes.append(f"the {sub.number_of_nodes():,} best-connected of {total_n:,} nodes")
+        notes.append(f"the {sub.number_of_nodes():,} nodes around its hubs, of {total_n:,}")
     if sub.number_of_edges() > max_edges:
         sub = sub.copy()
+        # Structural edges (memberships, nationality, a claim's expert and subjects) stay;
+        # the lightest counted ones (mentions, co-mentions, stances) go first.
         ranked = sorted(
             sub.edges(keys=True, data=True) if sub.is_multigraph() else sub.edges(data=True),
-            key=lambda e: float(e[-1].get("weight", 1) or 1),
+            key=lambda e: (
+                e[-1].get("relation") in STRUCTURAL_RELATIONS,
+                float(e[-1].get("weight", 1) or 1),
+            ),
         )
         drop = ranked[: sub.number_of_edges() - max_edges]
         sub.remove_edges_from([e[:-1] for e in drop])

@@ -19,11 +19,22 @@ import numpy as np
 
 __all__ = ["spring"]
 
+GRAVITY = 1.0
+
 
 def spring(
-    g: nx.Graph, *, seed: int = 7, iterations: int = 60, weight: str | None = None
+    g: nx.Graph,
+    *,
+    seed: int = 7,
+    iterations: int = 60,
+    weight: str | None = None,
+    spread: float = 1.0,
+    gravity: float = GRAVITY,
 ) -> dict[Hashable, tuple[float, float]]:
-    """Fruchterman-Reingold positions in [-1, 1] x [-1, 1], the same for the same graph and seed."""
+    """Fruchterman-Reingold positions in [-1, 1] x [-1, 1], the same for the same graph and seed.
+
+    ``spread`` scales the ideal edge length (above 1: dense graphs open up).
+    """
     nodes = list(g.nodes)
     n = len(nodes)
     if n == 0:
@@ -39,11 +50,16 @@ def spring(
         i, j = index[u], index[v]
         adj[i, j] += w
         adj[j, i] += w
-    if weight:
-        adj = np.sqrt(adj)  # heavy edges pull harder, without collapsing their ends together
+    # Heavy edges pull harder without collapsing their ends together (square root), and a
+    # pair of hubs pulls less than a leaf and its hub, so dense cores open up instead of
+    # piling their nodes on each other (the attraction is divided by sqrt(deg_i * deg_j)).
+    adj = np.sqrt(adj)
+    deg = np.maximum((adj > 0).sum(axis=1).astype(np.float32), 1.0)
+    adj /= np.sqrt(np.outer(deg, deg))
+    adj *= np.float32(np.sqrt(deg.mean()))
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2), dtype=np.float32)
-    k2 = np.float32(1.0 / n)
+    k2 = np.float32(spread * spread / n)
     k = np.float32(np.sqrt(k2))
     temperature = 0.1
     cooling = temperature / (iterations + 1)
@@ -54,6 +70,9 @@ def spring(
         # repulsion k^2/d, attraction d^2/k, both along (pos_i - pos_j) / d
         force = k2 / d2 - adj * np.sqrt(d2) / k
         disp = pos * force.sum(axis=1)[:, None] - force @ pos
+        # Gravity towards the centre keeps small components and isolated nodes near the
+        # rest instead of drifting to the edge (and shrinking the main component).
+        disp -= gravity * (pos - pos.mean(axis=0))
         length = np.linalg.norm(disp, axis=1)
         np.clip(length, 0.01, None, out=length)
         pos += disp * (temperature / length)[:, None]
