@@ -38,14 +38,14 @@ system-deps:
 	bash scripts/ensure-system-packages.sh
 
 lint: install-test
-	$(BIN)/ruff check src graph ontology queries viz tests benchmarks
-	$(BIN)/ruff format --check src graph ontology queries viz tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install-test
 	PYTHON=$(BIN)/python bash scripts/typecheck.sh
 
 test: install-test system-deps
-	$(BIN)/ruff check src graph ontology queries viz tests benchmarks
+	$(BIN)/ruff check .
 	PYTHON=$(BIN)/python bash scripts/typecheck.sh
 	$(BIN)/pytest -q
 
