@@ -379,3 +379,21 @@ def test_docstring_examples(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_projections_are_the_same_on_rdflibs_engine(sample: Any) -> None:
+    """The views use only the Store interface: rdflib's engine gives the same networks."""
+    from rdflib import Dataset, URIRef
+
+    from cakg.graph.store import RdflibStore
+
+    ds = Dataset()
+    ds.parse(FIXTURES / "sample" / "views-sample.trig", format="trig")
+    ref = RdflibStore()
+    for g in ds.graphs():
+        if isinstance(g.identifier, URIRef) and len(g):
+            ref.add_graph(g.identifier, g)
+    for project in (actors, claims, stances, comentions):
+        a, b = project(sample), project(ref)
+        assert dict(a.nodes(data=True)) == dict(b.nodes(data=True)), project.__name__
+        assert sorted(map(repr, a.edges(data=True))) == sorted(map(repr, b.edges(data=True)))
