@@ -655,7 +655,7 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
     "out",
     type=click.Path(path_type=Path),
     default=None,
-    help="FILE.html for one view, or a folder (default out/); figures (PNG, SVG) and "
+    help="FILE.html for one view, or a folder (default out/views); figures (PNG, SVG) and "
     "GraphML/GEXF are written beside the HTML.",
 )
 @click.option(
@@ -692,8 +692,11 @@ def view(
             print_table(
                 f"{vs.kind}{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "
                 f"{len(a['communities'])} Louvain communities (modularity {a['modularity']:.3f})"
-                + (f", betweenness estimated from {a['betweenness_samples']} sources"
-                   if a["approximate"] else ""),
+                + (
+                    f", betweenness estimated from {a['betweenness_samples']} sources"
+                    if a["approximate"]
+                    else ""
+                ),
                 ["node", "type", "degree", "betweenness", "community"],
                 [
                     [
@@ -724,7 +727,7 @@ def view(
             )
         if out is None:
             return
-    target = out if out is not None else Path("out")
+    target = out if out is not None else Path("out") / "views"
     options = {"figures": not no_figures, "exports": not no_exports}
     if kind == "all":
         written = render_all(store, target, focus=focus, depth=depth, **options)
