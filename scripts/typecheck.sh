@@ -4,6 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py="${PYTHON:-$root/.venv/bin/python}"
+# Absolute, without resolving the symlink (that would leave the virtual environment).
+py="$(cd "$(dirname "$py")" && pwd)/$(basename "$py")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$py" -m pip install --quiet --no-deps --no-build-isolation --target "$tmp/site" "$root" >/dev/null 2>&1 \
