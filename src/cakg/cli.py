@@ -683,7 +683,7 @@ def view(
     from cakg.viz import KINDS, network_stats, render_all, render_view
 
     store = open_store(data_paths(data))
-    kinds = list(KINDS) if kind == "all" else [kind]
+    kinds: list[str] = list(KINDS) if kind == "all" else [kind]
     if stats:
         for vs in network_stats(store, kinds, focus=focus, depth=depth):
             a = vs.analytics
@@ -728,11 +728,11 @@ def view(
         if out is None:
             return
     target = out if out is not None else Path("out") / "views"
-    options = {"figures": not no_figures, "exports": not no_exports}
+    figures, exports = not no_figures, not no_exports
     if kind == "all":
-        written = render_all(store, target, focus=focus, depth=depth, **options)
+        written = render_all(store, target, focus, depth, figures=figures, exports=exports)
     else:
-        written = render_view(store, kind, target, focus=focus, depth=depth, **options)
+        written = render_view(store, kind, target, focus, depth, figures=figures, exports=exports)
     for path in written:
         console.print(f"wrote {path}")
 
