@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from cakg.errors import InputError
 from cakg.graph.extract import Extraction, concept
 from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import CAKG, DCT, PROV, SCHEMA, Minter, bind_prefixes
 from cakg.graph.reader import ArticleText
 
@@ -49,17 +49,7 @@ _VALUES = {
 
 def load_overlay(path: Path) -> dict[str, Any]:
     """Parse an overlay file; a YAML error names the file and line."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"invalid curation YAML: {getattr(exc, 'problem', exc)}",
-            path=path,
-            line=(mark.line + 1) if mark is not None else None,
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError("curation file is not UTF-8 text", path=path) from None
+    data = read_yaml(path, "curation YAML")
     if not isinstance(data, dict):
         raise InputError("a curation overlay must be a YAML mapping", path=path)
     return data

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import URIRef
 
 from cakg.errors import InputError
 from cakg.graph.build import build_knowledge_graph
 from cakg.graph.extract import Extraction
 from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
 from cakg.graph.reader import ArticleText, bundled_article, read_article
 from cakg.graph.reference import reference_graph
@@ -75,15 +75,7 @@ def load_gold(path: Path) -> dict[str, Any]:
     """Read a gold annotation; errors name the file and line."""
     if not path.is_file():
         raise InputError("no such gold file", path=path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=path,
-            line=(mark.line + 1) if mark is not None else None,
-        ) from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or "experts" not in data or "answers" not in data:
         raise InputError("a gold file needs 'experts' and 'answers'", path=path)
     return data

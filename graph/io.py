@@ -10,8 +10,13 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-__all__ = ["atomic_write", "atomic_write_many"]
+import yaml
+
+from cakg.errors import InputError
+
+__all__ = ["atomic_write", "atomic_write_many", "parse_yaml", "read_yaml"]
 
 
 def _umask() -> int:
@@ -42,3 +47,27 @@ def atomic_write(path: Path, data: bytes) -> Path:
 def atomic_write_many(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files: all are serialized first by the caller, then renamed one by one."""
     return [atomic_write(path, data) for path, data in files.items()]
+
+
+def parse_yaml(text: str, where: Path | str, what: str = "YAML") -> Any:
+    """Parse YAML text; a syntax error becomes an InputError naming the file and line."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"invalid {what}: {getattr(exc, 'problem', exc)}",
+            path=where,
+            line=(mark.line + 1) if mark is not None else None,
+        ) from None
+
+
+def read_yaml(path: Path, what: str = "YAML") -> Any:
+    """Read and parse a UTF-8 YAML file (see :func:`parse_yaml`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{what} file is not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    return parse_yaml(text, path, what)

@@ -19,9 +19,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cakg.errors import InputError
+from cakg.graph.io import parse_yaml
 
 __all__ = ["BUNDLED_ARTICLE", "ArticleText", "bundled_article", "read_article", "read_text"]
 
@@ -77,15 +76,7 @@ def _sidecar_meta(path: Path) -> dict[str, Any]:
 
 
 def _load_meta(text: str, where: Path | str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"invalid YAML metadata: {getattr(exc, 'problem', exc)}",
-            path=where,
-            line=(mark.line + 1) if mark is not None else None,
-        ) from None
+    data = parse_yaml(text, where, "YAML metadata")
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -42,6 +42,7 @@ __all__ = [
     "Store",
     "open_store",
     "query_kind",
+    "to_rdflib",
     "with_values",
 ]
 
@@ -208,7 +209,8 @@ def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
 # --- term conversion between pyoxigraph and rdflib ------------------------------------------
 
 
-def _to_rdflib(term: Any) -> Node:
+def to_rdflib(term: Any) -> Node:
+    """The rdflib term of a pyoxigraph term (xsd:string literals become plain, as rdflib parses)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -287,13 +289,13 @@ class OxigraphStore:
                 for n in names:
                     value = sol[n]
                     if value is not None:
-                        row[n] = _to_rdflib(value)
+                        row[n] = to_rdflib(value)
                 rows.append(row)
             return QueryResult("SELECT", vars=names, rows=rows)
         g = Graph()
         bind_prefixes(g)
         for t in res:
-            g.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return QueryResult("CONSTRUCT", graph=g)
 
     def update(self, sparql: str) -> None:
@@ -321,7 +323,7 @@ class OxigraphStore:
         g = Graph()
         bind_prefixes(g)
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return g
 
     def __len__(self) -> int:

@@ -23,7 +23,13 @@ from cakg.graph.namespaces import (
     XSD,
     bind_prefixes,
 )
-from cakg.graph.store import OxigraphStore, QueryResult, QuerySyntaxError, with_values
+from cakg.graph.store import (
+    OxigraphStore,
+    QueryResult,
+    QuerySyntaxError,
+    to_rdflib,
+    with_values,
+)
 from cakg.queries import serialize_result
 
 __all__ = ["handle", "startup_info"]
@@ -33,19 +39,6 @@ _LABEL_PROPS = (SKOS.prefLabel, RDFS.label, SCHEMA.name)
 
 
 # --- terms ---------------------------------------------------------------------------------------
-
-
-def _term(t: Any) -> Node:
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        return Literal(t.value) if dt == str(XSD.string) else Literal(t.value, datatype=URIRef(dt))
-    raise TypeError(f"unsupported term {t!r}")
 
 
 def _ox(store: OxigraphStore) -> Any:
@@ -103,7 +96,7 @@ def run_limited(
             for n in names:
                 value = sol[n]
                 if value is not None:
-                    row[n] = _term(value)
+                    row[n] = to_rdflib(value)
             rows.append(row)
         return QueryResult("SELECT", vars=names, rows=rows), truncated
     g = Graph()
@@ -112,7 +105,7 @@ def run_limited(
         if count >= max_rows:
             truncated = True
             break
-        g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return QueryResult("CONSTRUCT", graph=g), truncated
 
 
@@ -123,7 +116,7 @@ def _triples(store: OxigraphStore, s: Any, p: Any, o: Any, limit: int) -> list[t
     """Distinct triples matching a pattern in any graph (the union repeats shared triples)."""
     seen: dict[tuple[Node, ...], None] = {}
     for q in _ox(store).quads_for_pattern(s, p, o, None):
-        seen.setdefault((_term(q.subject), _term(q.predicate), _term(q.object)), None)
+        seen.setdefault((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)), None)
         if len(seen) >= limit:
             break
     return list(seen)
