@@ -1,0 +1,34 @@
+"""The benchmark script still runs (smallest corpus, one repeat, tiny rdflib budget).
+
+Only that it runs and prints its tables: speed is never asserted in a test (the
+figures are in `make bench`'s output, as ratios measured in one run).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+def test_store_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--sizes", "1", "--repeat", "1", "--only", "store",
+         "--budget", "0.2", "--json", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "cakg benchmarks" in proc.stdout
+    assert "load average" in proc.stdout
+    assert "named queries, N = 1" in proc.stdout
+    assert "rdflib / oxigraph" in proc.stdout
+    assert "geometric mean" in proc.stdout
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    (size,) = raw["store"]["sizes"]
+    assert size["n"] == 1 and size["quads"] == size["rdflib_quads"] > 10_000
+    assert len(size["queries"]) >= 20
+    assert all(q["error"] is None and q["oxigraph_rows"] is not None for q in size["queries"])
