@@ -18,18 +18,21 @@ store        Synthetic corpora of N articles (``--sizes``, default 1,10,180: abo
              (the rest recur, as experts do across a series), states, organizations and
              reference data shared. Both stores load the same N-Quads (load time each);
              then every named query runs on both with its example's parameters (resolved
-             once, on Oxigraph, and bound identically): ms each, rdflib / Oxigraph, and a
-             check that both return the same number of rows. Each query gets ``--budget``
-             seconds (default 5) per engine across its repeats — rdflib takes minutes on
-             some queries even at one article — enforced by SIGALRM for rdflib (Python)
-             and by running Oxigraph's (native) in a forked child that is killed. One
-             stopped at the budget shows ">budget" and a bounded ratio (">" rdflib was
-             stopped, "<" Oxigraph was, "–" both), and is not run again at larger N (more
-             data only makes it slower). The summary row is the geometric mean of the
-             ratios of the queries Oxigraph finished (a lower bound when rdflib did not).
-             "rows differ" marks a query whose engines disagree: Oxigraph's union default
-             graph repeats a triple once per named graph that holds it, rdflib's does
-             not; the summary table counts the triples held by two or more graphs.
+             once, on Oxigraph at the first size, and bound identically everywhere: copy 0
+             is the bundled article, so its IRIs are in every corpus): ms each, rdflib /
+             Oxigraph, and a check that both return the same number of rows. Resolving a
+             parameter (a label looked up in the store) is timed on its own, per kind.
+             Each query gets ``--budget`` seconds (default 5) per engine across its
+             repeats — rdflib takes minutes on some queries even at one article —
+             enforced by SIGALRM for rdflib (Python) and by running Oxigraph's (native)
+             in a forked child that is killed. One stopped at the budget shows ">budget"
+             and a bounded ratio (">" rdflib was stopped, "<" Oxigraph was, "–" both),
+             and is not run again at larger N (more data only makes it slower). The
+             summary row is the geometric mean of the ratios of the queries Oxigraph
+             finished (a lower bound when rdflib did not). "rows differ" marks a query
+             whose engines disagree: Oxigraph's union default graph repeats a triple
+             once per named graph that holds it, rdflib's does not; the summary table
+             counts the triples held by two or more graphs.
 build        The bundled article through the pipeline step by step (reference data and
              gazetteer, read + extract, materialize, SHACL, the canonical order all
              exports share, each export format, HermiT): ms and share of the total.
@@ -130,6 +133,17 @@ class QueryTiming:
 
 
 @dataclass
+class Resolution:
+    """Resolving one example parameter (a label, a relation, a concept, an IRI) to a term."""
+
+    kind: str
+    param: str
+    value: str
+    runs_s: list[float] = field(default_factory=list)
+    over: str | None = None  # as QueryTiming's
+
+
+@dataclass
 class SizeResult:
     """All queries at one corpus size, and what loading the corpus cost each engine."""
 
@@ -142,6 +156,7 @@ class SizeResult:
     rdflib_load_s: float
     rdflib_quads: int
     queries: list[QueryTiming]
+    resolution: list[Resolution]
 
 
 REPEATED_TRIPLES = """
@@ -176,6 +191,46 @@ def rows_of(result: QueryResult) -> int:
 def counted(store: Store, nq: NamedQuery, bindings: dict[str, Node]) -> Callable[[], int]:
     """Run the query through the Store interface (results as rdflib terms) and count rows."""
     return lambda: rows_of(store.query(nq.sparql, bindings))
+
+
+def resolution_samples(library: list[NamedQuery]) -> list[tuple[NamedQuery, str, str, str]]:
+    """One example parameter per kind of value (state, person, relation, trend, IRI, ...)."""
+    seen: dict[str, tuple[NamedQuery, str, str, str]] = {}
+    for nq in library:
+        for name, value in example_params(nq).items():
+            kind = nq.param(name).kind
+            seen.setdefault(kind, (nq, kind, name, value))
+    return list(seen.values())
+
+
+def resolving(store: Store, nq: NamedQuery, params: dict[str, str]) -> Callable[[], int]:
+    return lambda: len(resolve_params(store, nq, params))
+
+
+def time_resolution(
+    ox: OxigraphStore,
+    library: list[NamedQuery],
+    repeats: int,
+    budget: float,
+    over_at: dict[tuple[str, str], int],
+    n: int,
+) -> list[Resolution]:
+    """How long resolve_params takes on Oxigraph for each kind of parameter value."""
+    out = []
+    for nq, kind, name, value in resolution_samples(library):
+        r = Resolution(kind, name, value)
+        key = ("resolve", f"{name}={value}")
+        if key in over_at:
+            r.over = f"N={over_at[key]}"
+        else:
+            r.runs_s, _ = in_child(budget, repeats, resolving(ox, nq, {name: value}))
+            if not r.runs_s:
+                r.over = "budget"
+                over_at[key] = n
+        took = f">{budget:g} s" if r.over else f"{ms(median(r.runs_s))} ms"
+        progress.print(f"  resolve {name}={value}: {took}")
+        out.append(r)
+    return out
 
 
 def load_oxigraph(data: bytes) -> tuple[float, OxigraphStore]:
@@ -214,29 +269,38 @@ def bench_size(
     repeats: int,
     budget: float,
     over_at: dict[tuple[str, str], int],
+    bound: dict[str, dict[str, Node] | str],
 ) -> SizeResult:
-    """Load an N-article corpus into each engine in turn and run every named query on it."""
+    """Load an N-article corpus into each engine in turn and run every named query on it.
+
+    ``bound``: each query's resolved parameters (or why they did not resolve), filled at the
+    first size and reused — copy 0 is the bundled article, so its IRIs are in every corpus.
+    """
     took_synth, data = timed(lambda: synthesize(corpus, n))
     progress.print(f"N = {n}: {len(data) / 1e6:.1f} MB of N-Quads; Oxigraph…")
     took_ox_load, ox = load_oxigraph(data)
     quads = len(ox)
     repeated = ox.query(REPEATED_TRIPLES).rows[0]["n"]
+    resolution = time_resolution(ox, library, repeats, budget, over_at, n)
     timings: list[QueryTiming] = []
-    bound: dict[str, dict[str, Node]] = {}
+    bindings: dict[str, dict[str, Node]] = {}
     for nq in library:
         qt = QueryTiming(nq.name, example_params(nq))
         timings.append(qt)
-        try:
-            bound[nq.name] = resolve_params(ox, nq, qt.params)
-        except Exception as exc:  # a parameter that no longer resolves is a result here
-            qt.error = f"{type(exc).__name__}: {exc}"
+        if nq.name not in bound:
+            try:
+                bound[nq.name] = resolve_params(ox, nq, qt.params)
+            except Exception as exc:  # a parameter that does not resolve is a result here
+                bound[nq.name] = f"{type(exc).__name__}: {exc}"
+        resolved = bound[nq.name]
+        if isinstance(resolved, str):
+            qt.error = resolved
             continue
+        bindings[nq.name] = resolved
         if ("oxigraph", nq.name) in over_at:
             qt.oxigraph_over = f"N={over_at['oxigraph', nq.name]}"
         else:
-            qt.oxigraph_s, qt.oxigraph_rows = in_child(
-                budget, repeats, counted(ox, nq, bound[nq.name])
-            )
+            qt.oxigraph_s, qt.oxigraph_rows = in_child(budget, repeats, counted(ox, nq, resolved))
             if not qt.oxigraph_s:
                 qt.oxigraph_over = "budget"
                 over_at["oxigraph", nq.name] = n
@@ -259,7 +323,7 @@ def bench_size(
                 qt.rdflib_over = f"N={over_at['rdflib', nq.name]}"
             else:
                 qt.rdflib_s, qt.rdflib_rows = run_rdflib(
-                    budget, repeats, counted(rl, nq, bound[nq.name])
+                    budget, repeats, counted(rl, nq, bindings[nq.name])
                 )
                 if not qt.rdflib_s:
                     qt.rdflib_over = "budget"
@@ -279,6 +343,7 @@ def bench_size(
         rdflib_load_s=took_rl_load,
         rdflib_quads=rdflib_quads,
         queries=timings,
+        resolution=resolution,
     )
 
 
@@ -411,6 +476,34 @@ def store_summary_table(results: list[SizeResult], budget: float) -> Table:
     return table
 
 
+def short(value: str) -> str:
+    return value if len(value) <= 40 else "…" + value[-30:]
+
+
+def resolution_table(results: list[SizeResult], budget: float) -> Table:
+    table = Table(
+        title="resolving a query parameter (label, relation, concept or IRI → term), Oxigraph",
+        header_style="bold",
+    )
+    table.add_column("kind")
+    table.add_column("example")
+    for sr in results:
+        table.add_column(f"N = {sr.n} ms", justify="right")
+    table.add_column(f"× N={results[0].n}", justify="right")
+    for i, first in enumerate(results[0].resolution):
+        cells = []
+        for sr in results:
+            r = sr.resolution[i]
+            cells.append(f">{ms(budget)}" if r.over else ms(median(r.runs_s)))
+        last = results[-1].resolution[i]
+        base = median(first.runs_s) if not first.over else math.nan
+        ratio = (budget if last.over else median(last.runs_s)) / base
+        table.add_row(
+            first.kind, f"{first.param}={short(first.value)}", *cells, times(ratio, bool(last.over))
+        )
+    return table
+
+
 def bench_store(sizes: Sequence[int], repeats: int, budget: float) -> tuple[list[Table], Any]:
     corpus = bundled_corpus()
     library = list_queries()
@@ -420,7 +513,8 @@ def bench_store(sizes: Sequence[int], repeats: int, budget: float) -> tuple[list
         + ", ".join(e.rsplit("/", 1)[-1] for e in corpus.varied)
     )
     over_at: dict[tuple[str, str], int] = {}
-    results = [bench_size(n, corpus, library, repeats, budget, over_at) for n in sizes]
+    bound: dict[str, dict[str, Node] | str] = {}
+    results = [bench_size(n, corpus, library, repeats, budget, over_at, bound) for n in sizes]
     for sr in results:
         if sr.quads != sr.rdflib_quads:
             progress.print(
@@ -428,6 +522,7 @@ def bench_store(sizes: Sequence[int], repeats: int, budget: float) -> tuple[list
             )
     tables = [store_table(sr, budget) for sr in results]
     tables.append(store_summary_table(results, budget))
+    tables.append(resolution_table(results, budget))
     raw = {
         "budget_s": budget,
         "article_triples": len(corpus.article),
