@@ -39,7 +39,8 @@ build        The bundled article through the pipeline step by step (reference da
 extract      Read + extract of each article in tests/fixtures/articles: articles per
              second, and cost per character against the bundled article's.
 materialize  materialize() on claims graphs of 10k, 40k and 160k triples: µs per triple
-             and the time ratio against 10k (linear ⇒ about the size ratio, 4 and 16).
+             and the time ratio against the next smaller size (linear ⇒ about the size
+             ratio, 4), with Python's cyclic garbage collector on (as in a build) and off.
 
 Tables go to stdout, progress to stderr, raw numbers (every run) to a JSON file under
 benchmarks/results/ (git-ignored) or ``--json``. About ten minutes on 2 cores.
@@ -712,6 +713,19 @@ def claims_graph(triples: int) -> Graph:
     return g
 
 
+def without_gc(fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn`` with Python's cyclic garbage collector off while it runs."""
+
+    def run() -> T:
+        gc.disable()
+        try:
+            return fn()
+        finally:
+            gc.enable()
+
+    return run
+
+
 def bench_materialize(repeats: int) -> tuple[list[Table], Any]:
     from cakg.graph.ontology import materialize
 
@@ -720,20 +734,36 @@ def bench_materialize(repeats: int) -> tuple[list[Table], Any]:
     for size in MATERIALIZE_SIZES:
         g = claims_graph(size)
         runs, out = repeat(partial(materialize, g), repeats)
-        rows.append({"triples": len(g), "added": len(out), "runs_s": runs})
+        # The same with the cyclic GC off: its full collections rescan the whole heap, which
+        # grows with the data, so they alone can make a linear algorithm look superlinear.
+        runs_no_gc, _ = repeat(without_gc(partial(materialize, g)), repeats)
+        rows.append(
+            {"triples": len(g), "added": len(out), "runs_s": runs, "runs_gc_off_s": runs_no_gc}
+        )
         progress.print(f"materialize {len(g):,} triples: {ms(median(runs))} ms")
-    base = rows[0]
     table = Table(title="materialize on claims graphs", header_style="bold")
-    for col in ("triples", "added", "ms", "µs per triple", "size ratio", "time ratio", "check"):
+    for col in (
+        "triples", "added", "ms", "µs per triple", "size × previous", "time × previous",
+        "GC off: ms", "time × previous", "check",
+    ):  # fmt: skip
         table.add_column(col, justify="right")
+    prev: dict[str, Any] | None = None
     for r in rows:
-        t = median(r["runs_s"])
+        t, t_off = median(r["runs_s"]), median(r["runs_gc_off_s"])
         expected = r["triples"] // 4 * 6
+        steps = ["", "", ""]
+        if prev is not None:
+            steps = [
+                times(r["triples"] / prev["triples"]),
+                times(t / median(prev["runs_s"])),
+                times(t_off / median(prev["runs_gc_off_s"])),
+            ]
         table.add_row(
             f"{r['triples']:,}", f"{r['added']:,}", ms(t), f"{t / r['triples'] * 1e6:.2f}",
-            times(r["triples"] / base["triples"]), times(t / median(base["runs_s"])),
+            steps[0], steps[1], ms(t_off), steps[2],
             "as expected" if r["added"] == expected else f"[red]expected {expected:,}[/red]",
         )  # fmt: skip
+        prev = r
     return [table], {"sizes": rows}
 
 
