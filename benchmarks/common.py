@@ -264,8 +264,8 @@ class Corpus:
 def bundled_corpus() -> Corpus:
     """Build the bundled article in memory and split its N-Quads into shared and article lines."""
     from cakg.graph.build import build_knowledge_graph
-    from cakg.graph.reader import bundled_article
-    from cakg.graph.store import OxigraphStore
+    from cakg.graph.store.engines import OxigraphStore
+    from cakg.graph.text.reader import bundled_article
 
     kg, _, _ = build_knowledge_graph([bundled_article()])
     store = OxigraphStore()

@@ -84,7 +84,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 from rich.table import Table
 
-from cakg.graph.store import OxigraphStore, QueryResult, RdflibStore, Store
+from cakg.graph.store.engines import OxigraphStore, QueryResult, RdflibStore, Store
 from cakg.queries import NamedQuery, list_queries, resolve_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -552,16 +552,16 @@ class Steps:
 
 def build_once(steps: Steps, expected_triples: int) -> None:
     """One pass of the build pipeline over the bundled article, each step timed on its own."""
-    from cakg.graph.dataset import KnowledgeGraph
-    from cakg.graph.export import _write, prepare
-    from cakg.graph.extract import extract_article
-    from cakg.graph.gazetteer import Gazetteer
+    from cakg.graph.check.reason import reason_graph
+    from cakg.graph.check.validate import validate_graph
+    from cakg.graph.entities.gazetteer import Gazetteer
+    from cakg.graph.entities.reference import reference_graph
+    from cakg.graph.extract.article import extract_article
     from cakg.graph.namespaces import DEFAULT_BASE, Minter
     from cakg.graph.ontology import materialize, ontology_graph
-    from cakg.graph.reader import bundled_article
-    from cakg.graph.reason import reason_graph
-    from cakg.graph.reference import reference_graph
-    from cakg.graph.validate import validate_graph
+    from cakg.graph.publish.export import _write, prepare
+    from cakg.graph.store.dataset import KnowledgeGraph
+    from cakg.graph.text.reader import bundled_article
 
     minter = Minter(DEFAULT_BASE)
 
@@ -611,7 +611,7 @@ def build_once(steps: Steps, expected_triples: int) -> None:
 
 def bench_build(repeats: int) -> tuple[list[Table], Any]:
     from cakg.graph.build import build_knowledge_graph
-    from cakg.graph.reader import bundled_article
+    from cakg.graph.text.reader import bundled_article
 
     expected = len(build_knowledge_graph([bundled_article()])[0])
     steps = Steps()
@@ -639,11 +639,11 @@ def bench_build(repeats: int) -> tuple[list[Table], Any]:
 
 
 def bench_extract(repeats: int) -> tuple[list[Table], Any]:
-    from cakg.graph.extract import extract_article
-    from cakg.graph.gazetteer import Gazetteer
+    from cakg.graph.entities.gazetteer import Gazetteer
+    from cakg.graph.entities.reference import reference_graph
+    from cakg.graph.extract.article import extract_article
     from cakg.graph.namespaces import DEFAULT_BASE, Minter
-    from cakg.graph.reader import bundled_article, read_article
-    from cakg.graph.reference import reference_graph
+    from cakg.graph.text.reader import bundled_article, read_article
 
     minter = Minter(DEFAULT_BASE)
     reference = reference_graph(minter)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cakg.graph.build import build_graph
-from cakg.graph.store import OxigraphStore, open_store
+from cakg.graph.store.engines import OxigraphStore, open_store
 from cakg.viz.html import render_html
 from cakg.viz.networks import KINDS, ViewData, analytics, project
 

@@ -22,14 +22,14 @@ from rdflib import Graph, URIRef
 from rich.console import Console
 
 from cakg.errors import InputError
-from cakg.graph.curation import apply_curation, find_overlay
-from cakg.graph.dataset import KnowledgeGraph
-from cakg.graph.extract import Extraction, extract_article
-from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.entities.gazetteer import Gazetteer
+from cakg.graph.entities.reference import reference_graph
+from cakg.graph.extract.article import Extraction, extract_article
+from cakg.graph.extract.curation import apply_curation, find_overlay
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
 from cakg.graph.ontology import materialize, ontology_graph
-from cakg.graph.reader import ArticleText, bundled_article, read_article
-from cakg.graph.reference import reference_graph
+from cakg.graph.store.dataset import KnowledgeGraph
+from cakg.graph.text.reader import ArticleText, bundled_article, read_article
 
 __all__ = ["BuildReport", "build_graph", "build_knowledge_graph"]
 
@@ -152,13 +152,13 @@ def build_graph(
     report = BuildReport(kg=kg, extractions=extractions, warnings=warnings)
     report.counts = _counts(kg, extractions)
     if validate:
-        from cakg.graph.validate import validate_graph
+        from cakg.graph.check.validate import validate_graph
 
         # Invalid data is still written, so that `cakg validate` can show it; the
         # CLI then exits 1. Bad *input* never gets this far.
         result = validate_graph(kg.merged())
         report.violations = len(result.results)
-    from cakg.graph.export import write_exports
+    from cakg.graph.publish.export import write_exports
 
     report.written = write_exports(kg, out_dir, ("trig", "ttl"))
     return report

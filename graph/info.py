@@ -3,7 +3,7 @@
 >>> from rdflib import Graph, URIRef
 >>> from rdflib.namespace import RDF
 >>> from cakg.graph.namespaces import CAKG
->>> from cakg.graph.store import OxigraphStore
+>>> from cakg.graph.store.engines import OxigraphStore
 >>> g = Graph(); _ = g.add((URIRef("urn:x:expert"), RDF.type, CAKG.Expert))
 >>> s = OxigraphStore(); s.add_graph(URIRef("urn:x:graph"), g)
 >>> store_info(s)["experts"], store_info(s)["triples"]
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from cakg.graph.store import Store, open_store
+from cakg.graph.store.engines import Store, open_store
 
 __all__ = ["graph_info", "store_info"]
 

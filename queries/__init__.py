@@ -14,7 +14,7 @@ or an IRI) into an RDF term, and the store appends it as a trailing ``VALUES`` c
 Because that clause is joined after grouping (SPARQL 1.1 Query §18.2.4.3), every parameter
 is a projected variable bound by a required pattern of its query (checked by the tests).
 
-From a notebook (``rows`` is a :class:`~cakg.graph.store.QueryResult`)::
+From a notebook (``rows`` is a :class:`~cakg.graph.store.engines.QueryResult`)::
 
     import cakg.queries
     kg = cakg.queries.open("out/kg.trig")
@@ -42,7 +42,7 @@ from rdflib.term import Node
 
 from cakg.errors import InputError
 from cakg.graph.namespaces import CAKG, PREFIXES, SCHEMA, slugify
-from cakg.graph.store import QueryResult, Store, open_store, query_kind
+from cakg.graph.store.engines import QueryResult, Store, open_store, query_kind
 
 __all__ = [
     "Graph",
@@ -426,7 +426,7 @@ def resolve_param(store: Store, query: NamedQuery | None, name: str, value: obje
     ("Kazakhstan", "CSTO"), a person by name, a bilateral relation as
     "Kazakhstan–Kyrgyzstan" or "Kazakhstan-Kyrgyzstan", a trend as "weakening" (or "worsen").
 
-    >>> from cakg.graph.store import OxigraphStore
+    >>> from cakg.graph.store.engines import OxigraphStore
     >>> str(resolve_param(OxigraphStore(), None, "trend", "worsen"))
     'https://cakg.example.org/ontology#trend-weakening'
     >>> str(resolve_param(OxigraphStore(), None, "state", "<urn:x>"))
@@ -617,7 +617,7 @@ def open(  # cakg.queries.open(path) reads like builtins.open on purpose
 ) -> Graph:
     """Open a built graph (default ``out/kg.trig``), a store, or a remote SPARQL endpoint."""
     if endpoint is not None:
-        from cakg.graph.remote import RemoteStore
+        from cakg.graph.store.remote import RemoteStore
 
         return Graph(RemoteStore(endpoint, user=user, password=password))
     if source is None:

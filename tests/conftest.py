@@ -25,7 +25,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def store(built: Path) -> Any:
     """An Oxigraph store over the bundled article's graph."""
-    from cakg.graph.store import open_store
+    from cakg.graph.store.engines import open_store
 
     return open_store(built / "kg.trig")
 

@@ -87,7 +87,7 @@ def test_bad_base_is_usage_error(tmp_path: Path) -> None:
 
 
 def test_html_article_drops_page_chrome(tmp_path: Path) -> None:
-    from cakg.graph.reader import read_article
+    from cakg.graph.text.reader import read_article
 
     pages = sorted((Path(__file__).parent / "fixtures" / "articles").glob("*.html"))
     assert pages, "an HTML fixture article"
@@ -136,7 +136,7 @@ def test_articles_built_together_share_iris_and_keep_their_graphs(tmp_path: Path
 
 def test_same_title_twice_gets_two_articles(tmp_path: Path) -> None:
     from cakg.graph.build import build_knowledge_graph
-    from cakg.graph.reader import read_text
+    from cakg.graph.text.reader import read_text
 
     text = ROUNDUP.format(topic="trade")
     arts = [read_text(text, name="one.txt"), read_text(text, name="two.txt")]

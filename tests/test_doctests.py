@@ -10,10 +10,10 @@ import pytest
 MODULES = [
     "cakg",
     "cakg.graph.namespaces",
-    "cakg.graph.store",
-    "cakg.graph.reader",
-    "cakg.graph.structure",
-    "cakg.graph.entities",
+    "cakg.graph.store.engines",
+    "cakg.graph.text.reader",
+    "cakg.graph.text.structure",
+    "cakg.graph.entities.finder",
     "cakg.graph.build",
     "cakg.graph.info",
 ]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cakg.graph.entities import find_entities, suppressed
-from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.entities.finder import find_entities, suppressed
+from cakg.graph.entities.gazetteer import Gazetteer
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
 
 CASES: list[dict[str, Any]] = yaml.safe_load(

@@ -16,8 +16,8 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from cakg.cli import cli
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
-from cakg.graph.export import (
+from cakg.graph.namespaces import DCAT, DCT, ONTOLOGY_IRI, OWL, RDF, SCHEMA, VOID, WD, XSD
+from cakg.graph.publish.export import (
     ALL_FORMATS,
     FORMATS,
     export_ontology,
@@ -26,8 +26,8 @@ from cakg.graph.export import (
     serialize,
     write_exports,
 )
-from cakg.graph.namespaces import DCAT, DCT, ONTOLOGY_IRI, OWL, RDF, SCHEMA, VOID, WD, XSD
-from cakg.graph.void import build_date, dataset_iri, describe_dataset
+from cakg.graph.publish.void import build_date, dataset_iri, describe_dataset
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample" / "export-sample.trig"
 
@@ -381,7 +381,9 @@ def test_cli_reports_a_missing_input(tmp_path: Path) -> None:
     assert "no such file" in res.output
 
 
-@pytest.mark.parametrize("name", ["cakg.graph.export", "cakg.graph.void", "cakg.graph.remote"])
+@pytest.mark.parametrize(
+    "name", ["cakg.graph.publish.export", "cakg.graph.publish.void", "cakg.graph.store.remote"]
+)
 def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import doctest
     import importlib

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from rdflib import URIRef
 
-from cakg.graph.evaluate import EvaluationReport, evaluate_article
+from cakg.graph.check.evaluate import EvaluationReport, evaluate_article
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLD = sorted((FIXTURES / "gold").glob("*.yaml"))
@@ -64,7 +64,7 @@ def test_questions_differing_by_states_share_a_template() -> None:
     # are absolute, so every question got a template of its own.
     from cakg.graph.build import build_knowledge_graph
     from cakg.graph.namespaces import CAKG, RDFS
-    from cakg.graph.reader import bundled_article
+    from cakg.graph.text.reader import bundled_article
 
     kg, _, _ = build_knowledge_graph([bundled_article()])
     g = kg.merged()

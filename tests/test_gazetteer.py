@@ -10,7 +10,7 @@ import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
 
-from cakg.graph.gazetteer import Gazetteer, Match, normalize
+from cakg.graph.entities.gazetteer import Gazetteer, Match, normalize
 from cakg.graph.namespaces import CAKG, RDF, RDFS, SCHEMA, SKOS, Minter
 
 BASE = "https://example.org/kg/"

@@ -434,7 +434,7 @@ def test_compacted_export_reads_like_plain_json(compacted: tuple[Graph, dict[str
 
 
 @pytest.mark.parametrize(
-    "name", ["cakg.graph.ontology", "cakg.graph.validate", "cakg.graph.reason"]
+    "name", ["cakg.graph.ontology", "cakg.graph.check.validate", "cakg.graph.check.reason"]
 )
 def test_docstring_examples(name: str) -> None:
     import doctest

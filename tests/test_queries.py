@@ -19,7 +19,7 @@ from rdflib.plugins.sparql import prepareQuery
 import cakg.queries as cq
 from cakg.errors import InputError
 from cakg.graph.namespaces import CAKG
-from cakg.graph.store import OxigraphStore, RdflibStore, open_store
+from cakg.graph.store.engines import OxigraphStore, RdflibStore, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample" / "sample.trig"
@@ -376,7 +376,7 @@ def test_topics_per_expert(kg: cq.Graph) -> None:
 
 
 def test_evidence_offsets_point_at_the_quote(kg: cq.Graph) -> None:
-    from cakg.graph.reader import bundled_article
+    from cakg.graph.text.reader import bundled_article
 
     text = bundled_article().text
     rows = kg.query("claim-evidence").rows

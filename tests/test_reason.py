@@ -18,9 +18,9 @@ from rdflib.compare import isomorphic
 
 from cakg.cli import cli
 from cakg.errors import InputError
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.check.reason import reason_files, reason_graph
 from cakg.graph.namespaces import CAKG, DEFAULT_BASE
-from cakg.graph.reason import reason_files, reason_graph
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REASON = FIXTURES / "reason"
@@ -159,7 +159,7 @@ def test_inconsistent_report_lists_culprits(tmp_path: Path) -> None:
 
 
 def test_java_missing_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cakg.graph.reason as reason
+    import cakg.graph.check.reason as reason
 
     monkeypatch.setattr(reason.shutil, "which", lambda name: None)
     with pytest.raises(InputError, match="java not found: install default-jre-headless"):

@@ -10,14 +10,14 @@ from rdflib.compare import isomorphic
 
 from cakg.errors import InputError
 from cakg.graph import namespaces as ns
-from cakg.graph.namespaces import CAKG, DCT, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, WD, Minter
-from cakg.graph.reference import (
+from cakg.graph.entities.reference import (
     DATA_FILES,
     ROLES,
     build_reference_graph,
     load_reference_data,
     reference_graph,
 )
+from cakg.graph.namespaces import CAKG, DCT, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, WD, Minter
 
 BASE = "https://example.org/kg/"
 M = Minter(BASE)

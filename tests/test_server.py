@@ -22,7 +22,7 @@ from running_server import running_server
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from cakg.cli import cli
-from cakg.graph.store import open_store
+from cakg.graph.store.engines import open_store
 
 TOKEN = "test-write-token"
 TIMEOUT = 4.0

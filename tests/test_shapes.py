@@ -18,8 +18,8 @@ from rdflib.namespace import RDF, SH
 
 from cakg.cli import cli
 from cakg.errors import InputError
+from cakg.graph.check.validate import SHAPES_NS, ValidationReport, validate_files, validate_graph
 from cakg.graph.ontology import shapes_graph
-from cakg.graph.validate import SHAPES_NS, ValidationReport, validate_files, validate_graph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 VALID = FIXTURES / "valid.ttl"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cakg.cli import cli
 from cakg.errors import InputError
-from cakg.graph.store import open_store
+from cakg.graph.store.engines import open_store
 from cakg.viz import export_network, network_stats, render_all, render_view
 from cakg.viz.html import MAX_NODES, render_html, strip_external_resources
 from cakg.viz.networks import (
@@ -385,7 +385,7 @@ def test_projections_are_the_same_on_rdflibs_engine(sample: Any) -> None:
     """The views use only the Store interface: rdflib's engine gives the same networks."""
     from rdflib import Dataset, URIRef
 
-    from cakg.graph.store import RdflibStore
+    from cakg.graph.store.engines import RdflibStore
 
     ds = Dataset()
     ds.parse(FIXTURES / "sample" / "views-sample.trig", format="trig")

@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from cakg.graph.store import open_store
+from cakg.graph.store.engines import open_store
 from cakg.viz import build_network, render_all, render_view
 from cakg.viz.html import MAX_NODES, render_html
 

@@ -18,7 +18,7 @@ import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 from cakg.errors import InputError
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import slugify
-from cakg.graph.store import Store
+from cakg.graph.store.engines import Store
 from cakg.viz.networks import (
     KINDS,
     Analytics,

@@ -1,6 +1,6 @@
 """networkx projections of the knowledge graph: actors, claims, stances, co-mentions, ego views.
 
-Every projection is built from SPARQL queries over the :class:`~cakg.graph.store.Store`
+Every projection is built from SPARQL queries over the :class:`~cakg.graph.store.engines.Store`
 interface, so it works on the embedded store, rdflib and a remote endpoint alike. Node
 ids are IRIs; node and edge attributes are GraphML-legal (str, int, float, bool), so a
 network can be written for Gephi as it is.
@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from cakg.errors import InputError
 from cakg.graph.namespaces import PREFIXES, slugify
-from cakg.graph.store import OxigraphStore, Store
+from cakg.graph.store.engines import OxigraphStore, Store
 
 __all__ = [
     "KINDS",

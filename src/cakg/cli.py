@@ -141,7 +141,7 @@ def build(
 @reports_errors
 def validate(graph: tuple[Path, ...]) -> None:
     """Validate a built graph against the SHACL shapes (exit 1 on violations)."""
-    from cakg.graph.validate import validate_files
+    from cakg.graph.check.validate import validate_files
 
     report = validate_files(data_paths(graph))
     if report.conforms:
@@ -168,7 +168,7 @@ def validate(graph: tuple[Path, ...]) -> None:
 @reports_errors
 def reason(graph: tuple[Path, ...], out: Path | None) -> None:
     """Run HermiT over ontology + data: check consistency, store inferences in their own graph."""
-    from cakg.graph.reason import reason_files
+    from cakg.graph.check.reason import reason_files
 
     report = reason_files(data_paths(graph), out=out)
     if not report.consistent:
@@ -199,7 +199,7 @@ def info(graph: tuple[Path, ...]) -> None:
 @reports_errors
 def evaluate(article: Path, gold: Path) -> None:
     """Precision and recall of extraction from ARTICLE against a GOLD annotation (YAML)."""
-    from cakg.graph.evaluate import evaluate_article
+    from cakg.graph.check.evaluate import evaluate_article
 
     report = evaluate_article(article, gold)
     print_table(
@@ -224,10 +224,10 @@ def _open_query_store(
 ) -> Any:
     """The local built graph, or a remote SPARQL endpoint through the same Store interface."""
     if endpoint:
-        from cakg.graph.remote import RemoteStore
+        from cakg.graph.store.remote import RemoteStore
 
         return RemoteStore(endpoint, user=user, password=password)
-    from cakg.graph.store import open_store
+    from cakg.graph.store.engines import open_store
 
     return open_store(data_paths(data))
 
@@ -311,7 +311,7 @@ def query(
     query's line and column).
     """
     from cakg.errors import InputError
-    from cakg.graph.store import QuerySyntaxError
+    from cakg.graph.store.engines import QuerySyntaxError
     from cakg.queries import (
         NamedQuery,
         data_base,
@@ -454,28 +454,71 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
 
 @cli.command()
 @DATA_OPTION
-@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Serve an on-disk Oxigraph store (opened read-only) instead of --data.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on (loopback by default).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Serve an on-disk Oxigraph store (opened read-only) instead of --data.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback by default).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a query may run before its worker is killed (answer: 503).")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
-              help="Rows (or triples) per result; longer results are cut (X-SPARQL-MaxRows).")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes, each holding the data.")
-@click.option("--write-token", envvar="CAKG_WRITE_TOKEN", default=None,
-              help="Accept SPARQL Update with Authorization: Bearer TOKEN (or env "
-              "CAKG_WRITE_TOKEN); read-only without it.")
-@click.option("--base", default=None,
-              help="Base IRI of the data, resolved under /id/ (default: read from the graph).")
-@click.option("--views", "views_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of prebuilt *.html views to serve (default: the data's folder).")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before its worker is killed (answer: 503).",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) per result; longer results are cut (X-SPARQL-MaxRows).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes, each holding the data.",
+)
+@click.option(
+    "--write-token",
+    envvar="CAKG_WRITE_TOKEN",
+    default=None,
+    help="Accept SPARQL Update with Authorization: Bearer TOKEN (or env "
+    "CAKG_WRITE_TOKEN); read-only without it.",
+)
+@click.option(
+    "--base",
+    default=None,
+    help="Base IRI of the data, resolved under /id/ (default: read from the graph).",
+)
+@click.option(
+    "--views",
+    "views_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of prebuilt *.html views to serve (default: the data's folder).",
+)
 @reports_errors
-def serve(data: tuple[Path, ...], store_dir: Path | None, host: str, port: int, timeout: float,
-          max_rows: int, workers: int, write_token: str | None, base: str | None,
-          views_dir: Path | None) -> None:
+def serve(
+    data: tuple[Path, ...],
+    store_dir: Path | None,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    write_token: str | None,
+    base: str | None,
+    views_dir: Path | None,
+) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, linked data under /id/, browser pages at /."""
     from cakg.server import serve as run_server
 
@@ -483,12 +526,22 @@ def serve(data: tuple[Path, ...], store_dir: Path | None, host: str, port: int, 
         from cakg.errors import InputError
 
         raise InputError("give --data or --store, not both")
-    err_console.print(f"cakg serve: http://{host}:{port}/ (SPARQL endpoint /sparql); "
-                      f"{'updates with the write token' if write_token else 'read-only'}")
-    run_server([] if store_dir else data_paths(data), host=host, port=port, timeout=timeout,
-               max_rows=max_rows, write_token=write_token or None, base=base, workers=workers,
-               store=str(store_dir) if store_dir else None,
-               views_dir=str(views_dir) if views_dir else None)
+    err_console.print(
+        f"cakg serve: http://{host}:{port}/ (SPARQL endpoint /sparql); "
+        f"{'updates with the write token' if write_token else 'read-only'}"
+    )
+    run_server(
+        [] if store_dir else data_paths(data),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        write_token=write_token or None,
+        base=base,
+        workers=workers,
+        store=str(store_dir) if store_dir else None,
+        views_dir=str(views_dir) if views_dir else None,
+    )
 
 
 # --- export, push --------------------------------------------------------------------------------
@@ -537,7 +590,7 @@ def export(
     TriG and N-Quads keep the named graphs; the others merge them. The files are
     deterministic: the same graph gives byte-identical files.
     """
-    from cakg.graph.export import export_files
+    from cakg.graph.publish.export import export_files
 
     written = export_files(data_paths(graph), out, formats, dump_base=dump_base, endpoint=endpoint)
     print_table(
@@ -600,8 +653,8 @@ def push(
     """
     from typing import cast
 
-    from cakg.graph.remote import Method
-    from cakg.graph.remote import push as push_graph
+    from cakg.graph.store.remote import Method
+    from cakg.graph.store.remote import push as push_graph
 
     report = push_graph(
         data_paths(graph),
@@ -679,7 +732,7 @@ def view(
     data: tuple[Path, ...],
 ) -> None:
     """Network views of the graph: interactive offline HTML, figures, Gephi exports, analytics."""
-    from cakg.graph.store import open_store
+    from cakg.graph.store.engines import open_store
     from cakg.viz import KINDS, network_stats, render_all, render_view
 
     store = open_store(data_paths(data))

@@ -23,7 +23,7 @@ from cakg.graph.namespaces import (
     XSD,
     bind_prefixes,
 )
-from cakg.graph.store import (
+from cakg.graph.store.engines import (
     OxigraphStore,
     QueryResult,
     QuerySyntaxError,
@@ -362,8 +362,8 @@ def _describe_with_build(
     store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
 ) -> Graph | None:
     try:
-        from cakg.graph.dataset import KnowledgeGraph
-        from cakg.graph.void import describe_dataset
+        from cakg.graph.publish.void import describe_dataset
+        from cakg.graph.store.dataset import KnowledgeGraph
     except ImportError:  # pragma: no cover - the describer ships with the package
         return None
     kg = KnowledgeGraph(base=base)

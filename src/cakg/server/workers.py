@@ -72,7 +72,7 @@ class WorkerCrashed(CakgError):
 
 
 def _open(source: DataSource) -> Any:
-    from cakg.graph.store import OxigraphStore, open_store
+    from cakg.graph.store.engines import OxigraphStore, open_store
 
     if source.store_dir is not None:
         import pyoxigraph as ox
@@ -86,7 +86,7 @@ def _open(source: DataSource) -> Any:
 
 def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -> None:
     """Load the data once, then answer tasks until the pipe closes."""
-    from cakg.graph.store import QuerySyntaxError
+    from cakg.graph.store.engines import QuerySyntaxError
     from cakg.server.tasks import handle, startup_info
 
     try:

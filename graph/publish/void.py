@@ -10,7 +10,7 @@ convention) as an ``xsd:dateTime``; else the newest ``schema:datePublished`` of 
 source articles, as written there (e.g. ``"2022-01"^^xsd:gYearMonth``); else absent.
 
 >>> from rdflib import URIRef
->>> from cakg.graph.dataset import KnowledgeGraph
+>>> from cakg.graph.store.dataset import KnowledgeGraph
 >>> kg = KnowledgeGraph(); g = kg.graph(URIRef(kg.base + "graph/reference"))
 >>> _ = g.add((URIRef(kg.base + "state/kazakhstan"), RDF.type, SCHEMA.Country))
 >>> d = describe_dataset(kg, dumps=None, endpoint=None)
@@ -31,7 +31,6 @@ from rdflib.term import Node
 
 import cakg
 from cakg.errors import InputError
-from cakg.graph.dataset import KnowledgeGraph
 from cakg.graph.namespaces import (
     DCAT,
     DCT,
@@ -46,6 +45,7 @@ from cakg.graph.namespaces import (
     XSD,
     bind_prefixes,
 )
+from cakg.graph.store.dataset import KnowledgeGraph
 
 __all__ = [
     "DEFAULT_LICENSE",

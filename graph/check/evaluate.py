@@ -17,12 +17,12 @@ from rdflib import URIRef
 
 from cakg.errors import InputError
 from cakg.graph.build import build_knowledge_graph
-from cakg.graph.extract import Extraction
-from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.entities.gazetteer import Gazetteer
+from cakg.graph.entities.reference import reference_graph
+from cakg.graph.extract.article import Extraction
 from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
-from cakg.graph.reader import ArticleText, bundled_article, read_article
-from cakg.graph.reference import reference_graph
+from cakg.graph.text.reader import ArticleText, bundled_article, read_article
 
 __all__ = ["EvaluationReport", "Measure", "evaluate_article", "evaluate_extraction", "load_gold"]
 

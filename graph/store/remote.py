@@ -1,13 +1,13 @@
 """A remote SPARQL 1.1 store behind the same interface as the embedded one, and ``cakg push``.
 
-:class:`RemoteStore` implements :class:`cakg.graph.store.Store` over HTTP, so every named
+:class:`RemoteStore` implements :class:`cakg.graph.store.engines.Store` over HTTP, so every named
 query runs unchanged on Virtuoso, Fuseki, GraphDB or any SPARQL 1.1 server:
 
 * queries go through SPARQLWrapper (SPARQL 1.1 Protocol §2.1) with the dataset named in
   the request (``default-graph-uri`` / ``named-graph-uri``, Protocol §2.1.4): a store's
   own default graph may hold other data (Virtuoso's holds system triples), so cakg
   always names its graphs; results come back as rdflib terms exactly as
-  :class:`~cakg.graph.store.OxigraphStore` gives them (``xsd:string`` literals plain,
+  :class:`~cakg.graph.store.engines.OxigraphStore` gives them (``xsd:string`` literals plain,
   booleans in canonical form), so rows compare equal across engines;
 * graphs are loaded with the SPARQL 1.1 Graph Store HTTP Protocol (POST merges, §5.5;
   DELETE clears, §5.4) where the server has one, else with SPARQL Update ``INSERT DATA``
@@ -46,9 +46,9 @@ from rdflib import Literal as RLiteral
 from rdflib.term import Node
 
 from cakg.errors import CakgError, InputError
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.namespaces import DEFAULT_BASE, XSD, bind_prefixes
-from cakg.graph.store import QueryResult, QuerySyntaxError, query_kind, with_values
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.store.engines import QueryResult, QuerySyntaxError, query_kind, with_values
 
 __all__ = [
     "Endpoints",
@@ -437,7 +437,7 @@ def _ntriples(triples: Sequence[tuple[Node, Node, Node]]) -> bytes:
 
 
 class RemoteStore:
-    """A SPARQL 1.1 server as a :class:`~cakg.graph.store.Store` (query, add_graph, serialize).
+    """A SPARQL 1.1 server as a :class:`~cakg.graph.store.engines.Store` (query, add, serialize).
 
     ``graphs`` names the graphs that form the dataset of every query; by default the
     server's graphs under ``<base>graph/`` (found on first use), else its default graph.

@@ -22,7 +22,7 @@ __all__ = ["Entity", "GazetteerMatch", "find_entities", "suppressed"]
 
 
 class GazetteerMatch(Protocol):
-    """What this module needs of a gazetteer match (see cakg.graph.gazetteer.Match)."""
+    """What this module needs of a gazetteer match (see cakg.graph.entities.gazetteer.Match)."""
 
     @property
     def start(self) -> int: ...

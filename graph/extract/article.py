@@ -19,11 +19,11 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from cakg import __version__
 from cakg.errors import InputError
 from cakg.graph import claims as claimlib
-from cakg.graph.entities import Entity, find_entities, suppressed
-from cakg.graph.gazetteer import Gazetteer, Match
+from cakg.graph.entities.finder import Entity, find_entities, suppressed
+from cakg.graph.entities.gazetteer import Gazetteer, Match
 from cakg.graph.namespaces import CAKG, DCT, OA, PROV, SCHEMA, Minter, bind_prefixes, slugify
-from cakg.graph.reader import ArticleText
-from cakg.graph.structure import ArticleStructure, parse_structure
+from cakg.graph.text.reader import ArticleText
+from cakg.graph.text.structure import ArticleStructure, parse_structure
 
 __all__ = ["AnswerRecord", "ClaimRecord", "Extraction", "concept", "extract_article"]
 

@@ -249,7 +249,7 @@ def _in_caps_line(text: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=8)
 def _default(base: str) -> Gazetteer:
-    from cakg.graph.reference import reference_graph
+    from cakg.graph.entities.reference import reference_graph
 
     return Gazetteer.from_graph(reference_graph(Minter(base)))
 

@@ -17,9 +17,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cakg.graph.dataset import load_knowledge_graph
 from cakg.graph.namespaces import PREFIXES, RDF, RDFS, bind_prefixes
 from cakg.graph.ontology import ontology_graph, shapes_graph
+from cakg.graph.store.dataset import load_knowledge_graph
 
 __all__ = ["ValidationReport", "Violation", "short", "validate_files", "validate_graph"]
 

@@ -25,11 +25,11 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from cakg.errors import InputError
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.check.validate import short
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes
 from cakg.graph.ontology import closure, materialize, ontology_graph
-from cakg.graph.validate import short
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
 __all__ = ["ReasonReport", "explain_inconsistency", "reason_files", "reason_graph"]
 

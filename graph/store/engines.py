@@ -2,7 +2,7 @@
 
 The embedded Oxigraph store is the default; rdflib's own engine is the reference
 implementation (and the baseline in benchmarks); a remote SPARQL 1.1 endpoint
-implements the same interface in :mod:`cakg.graph.remote`. Every named query runs
+implements the same interface in :mod:`cakg.graph.store.remote`. Every named query runs
 unchanged on all of them, because parameters are bound the same way everywhere:
 as a trailing ``VALUES`` clause built from typed RDF terms (SPARQL 1.1 §18.2.4.3:
 the clause is joined with the query's solutions after grouping, before projection —

@@ -40,9 +40,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from cakg.errors import InputError
-from cakg.graph.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, XSD, bind_prefixes
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
 __all__ = [
     "ALL_FORMATS",
@@ -679,7 +679,7 @@ def write_exports(
             written.append(path)
             sizes[path.name] = path.stat().st_size
     if void:
-        from cakg.graph.void import describe_dataset
+        from cakg.graph.publish.void import describe_dataset
 
         base = dump_base if dump_base is not None else f"{kg.base}dump/"
         dumps = {fname: base + fname for fname in sizes}

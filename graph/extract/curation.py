@@ -28,11 +28,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from cakg.errors import InputError
-from cakg.graph.extract import Extraction, concept
-from cakg.graph.gazetteer import Gazetteer
+from cakg.graph.entities.gazetteer import Gazetteer
+from cakg.graph.extract.article import Extraction, concept
 from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import CAKG, DCT, PROV, SCHEMA, Minter, bind_prefixes
-from cakg.graph.reader import ArticleText
+from cakg.graph.text.reader import ArticleText
 
 __all__ = ["apply_curation", "find_overlay", "load_overlay"]
 

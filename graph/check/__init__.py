@@ -1,0 +1,1 @@
+"""Checks of a built graph: SHACL validation, OWL reasoning, and evaluation against gold."""

@@ -1,0 +1,1 @@
+"""From one article to its records and named graph; curation overlays applied on top."""

@@ -1,0 +1,1 @@
+"""Linked-data exports and the dataset's VoID/DCAT description."""

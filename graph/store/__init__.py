@@ -1,0 +1,1 @@
+"""Where a built graph lives: the dataset in memory, the store interface and its engines."""

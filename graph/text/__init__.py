@@ -1,0 +1,1 @@
+"""Reading articles: the text as read, and the roundup's structure in it."""
