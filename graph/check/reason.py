@@ -105,9 +105,9 @@ def _individuals(data: Graph, ontology: Graph) -> set[Node]:
 
 
 def _storid_triples(world: Any) -> set[tuple[int, int, int]]:
-    # Object triples only (d is NULL): HermiT's answers are types and object property
-    # values; owlready2 stores them as integer resource ids (storids).
-    return {(s, p, o) for s, p, o, d in world.graph._iter_triples() if d is None}
+    # Object triples only: HermiT's answers are types and object property values, which
+    # owlready2 keeps in its quadstore's `objs` table as integer resource ids (storids).
+    return {(s, p, o) for s, p, o in world.graph.execute("SELECT s, p, o FROM objs")}
 
 
 # Triples of these kinds carry the logic of an OWL 2 ontology (OWL 2 RDF mapping §3.2).
