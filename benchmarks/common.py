@@ -173,8 +173,9 @@ def within(budget: float, fn: Callable[[], T]) -> tuple[float, T | None]:
     started = time.perf_counter()
     try:
         _ALARM.running = True
-        signal.setitimer(signal.ITIMER_REAL, budget, 0.25)
         try:
+            # Armed inside the try: a budget shorter than the call to arm it still lands here.
+            signal.setitimer(signal.ITIMER_REAL, budget, 0.25)
             result: T | None = fn()
             _ALARM.running = False
             return time.perf_counter() - started, result
