@@ -33,5 +33,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing Debian packages: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+here="$(dirname "$0")"
+# Wait for another apt (apt-daily, unattended-upgrades) instead of failing on its lock; the
+# lock timeout covers the moment between the wait and apt-get taking the lock itself.
+bash "$here/wait-for-apt-lock.sh"
+apt_opts=(-o DPkg::Lock::Timeout="${CAKG_APT_WAIT:-600}")
+apt-get "${apt_opts[@]}" update -qq
+apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
