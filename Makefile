@@ -31,6 +31,8 @@ run: install
 	@echo "cakg: the graph, its exports and views are in $(abspath $(OUT)):"
 	@cd $(OUT) && ls -1 *.* views/*.html | sed 's/^/  /'
 	@echo "open $(abspath $(OUT))/views/actors.html in a browser, or run: $(BIN)/cakg serve"
+	@echo "the cakg command is in .venv, not on your PATH: run 'source $(BIN)/activate' first"
+	@echo "(then 'cakg --help', 'cakg queries', 'cakg query experts'), or write $(BIN)/cakg"
 
 # System packages the tests need (Java for HermiT, Chromium for the browser tests,
 # Virtuoso for the remote-store parity tests); installed when missing.
