@@ -60,8 +60,8 @@ def test_evidence_offsets_exact(report: EvaluationReport) -> None:
 
 
 def test_questions_differing_by_states_share_a_template() -> None:
-    # Regression: template offsets were taken relative to the question but the matches
-    # are absolute, so every question got a template of its own.
+    # Matches are at article offsets while a question's text starts at 0: mixing the two
+    # would give every question a template of its own.
     from cakg.graph.build import build_knowledge_graph
     from cakg.graph.namespaces import CAKG, RDFS
     from cakg.graph.text.reader import bundled_article
