@@ -7,7 +7,7 @@ only, so it is deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -90,21 +90,28 @@ def reference_triples(minter: Minter, data: ReferenceData) -> list[Triple]:
     return out
 
 
+def _names(
+    add: _Add, iri: URIRef, label: str, alt: Iterable[str] = (), hidden: Iterable[str] = ()
+) -> None:
+    """A node's names: the preferred one, the others shown, and those only matched in text."""
+    add((iri, RDFS.label, _en(label)))
+    add((iri, SCHEMA.name, _en(label)))
+    for a in alt:
+        add((iri, SKOS.altLabel, _en(a)))
+    for h in hidden:
+        add((iri, SKOS.hiddenLabel, _en(h)))
+
+
 def _state(
     add: _Add, iri: URIRef, s: StateInfo, iso_source: URIRef, place_iri: Mapping[str, URIRef]
 ) -> None:
     add((iri, RDF.type, CAKG.State))
     add((iri, RDF.type, SCHEMA.Country))
-    add((iri, RDFS.label, _en(s.label)))
-    add((iri, SCHEMA.name, _en(s.label)))
+    _names(add, iri, s.label, s.alt, s.variants)
     add((iri, CAKG.isoAlpha2, Literal(s.alpha2)))
     add((iri, CAKG.isoAlpha3, Literal(s.alpha3)))
     add((iri, CAKG.isoNumeric, Literal(s.numeric)))
     add((iri, DCT.source, iso_source))
-    for a in s.alt:
-        add((iri, SKOS.altLabel, _en(a)))
-    for v in s.variants:
-        add((iri, SKOS.hiddenLabel, _en(v)))
     for a in s.adjectives:
         add((iri, CAKG.adjective, _en(a)))
     for d in s.demonyms:
@@ -130,12 +137,7 @@ def _place(add: _Add, iri: URIRef, p: PlaceInfo, state_iri: Mapping[str, URIRef]
         add((iri, RDF.type, CAKG.Region))
     add((iri, RDF.type, CAKG.Place))
     add((iri, RDF.type, SCHEMA.Place))
-    add((iri, RDFS.label, _en(p.label)))
-    add((iri, SCHEMA.name, _en(p.label)))
-    for a in p.alt:
-        add((iri, SKOS.altLabel, _en(a)))
-    for h in p.hidden:
-        add((iri, SKOS.hiddenLabel, _en(h)))
+    _names(add, iri, p.label, p.alt, p.hidden)
     if p.source:
         add((iri, DCT.source, URIRef(p.source)))
     if p.capital_of:
@@ -152,15 +154,10 @@ def _organization(add: _Add, iri: URIRef, o: OrgInfo) -> None:
         ORG.Organization,
     ):
         add((iri, RDF.type, cls))
-    add((iri, RDFS.label, _en(o.label)))
-    add((iri, SCHEMA.name, _en(o.label)))
-    if o.acronym:
-        add((iri, CAKG.acronym, Literal(o.acronym)))
-        add((iri, SKOS.altLabel, _en(o.acronym)))
-    for a in o.alt:
-        add((iri, SKOS.altLabel, _en(a)))
-    for v in o.variants:
-        add((iri, SKOS.hiddenLabel, _en(v)))
+    acronym = (o.acronym,) if o.acronym else ()
+    _names(add, iri, o.label, acronym + o.alt, o.variants)
+    for a in acronym:
+        add((iri, CAKG.acronym, Literal(a)))
     if o.founded:
         add((iri, SCHEMA.foundingDate, o.founded.literal()))
     _same_as(add, iri, o.qid)
@@ -171,15 +168,12 @@ def _organization(add: _Add, iri: URIRef, o: OrgInfo) -> None:
 def _person(add: _Add, iri: URIRef, p: PersonInfo, state_iri: Mapping[str, URIRef]) -> None:
     add((iri, RDF.type, CAKG.Person))
     add((iri, RDF.type, SCHEMA.Person))
-    add((iri, RDFS.label, _en(p.name)))
-    add((iri, SCHEMA.name, _en(p.name)))
+    _names(add, iri, p.name, (), p.variants)
     add((iri, SCHEMA.givenName, _en(p.given)))
     add((iri, SCHEMA.familyName, _en(p.family)))
     add((iri, SCHEMA.jobTitle, _en(p.title)))
     add((iri, CAKG.jobTitle, _en(p.title)))
     add((iri, CAKG.headOfState, state_iri[p.state]))
-    for v in p.variants:
-        add((iri, SKOS.hiddenLabel, _en(v)))
     if p.term:
         add((iri, RDFS.comment, _en(p.term)))
     _same_as(add, iri, p.qid)

@@ -60,6 +60,24 @@ class Evidence:
         )
 
 
+class _Quoted:
+    """A record whose text is its evidence's quote: its span and text read from there."""
+
+    evidence: Evidence
+
+    @property
+    def start(self) -> int:
+        return self.evidence.start
+
+    @property
+    def end(self) -> int:
+        return self.evidence.end
+
+    @property
+    def text(self) -> str:
+        return self.evidence.exact
+
+
 @dataclass(frozen=True)
 class LocalEntity:
     """An entity the reference data does not know, minted in the article's graph."""
@@ -145,7 +163,7 @@ class QuestionRecord:
 
 
 @dataclass(frozen=True)
-class ClaimRecord:
+class ClaimRecord(_Quoted):
     """One claim: a sentence of an answer, classified, with what it names and is about."""
 
     iri: URIRef
@@ -160,21 +178,9 @@ class ClaimRecord:
     organizations: tuple[URIRef, ...]
     about: URIRef | None
 
-    @property
-    def start(self) -> int:
-        return self.evidence.start
-
-    @property
-    def end(self) -> int:
-        return self.evidence.end
-
-    @property
-    def text(self) -> str:
-        return self.evidence.exact
-
 
 @dataclass(frozen=True)
-class AnswerRecord:
+class AnswerRecord(_Quoted):
     """One expert's answer to one question: what it is about and names, and its trend."""
 
     iri: URIRef
@@ -191,18 +197,6 @@ class AnswerRecord:
     organizations: frozenset[URIRef]
     topics: tuple[str, ...]
     trend_cue: claimlib.Cue
-
-    @property
-    def start(self) -> int:
-        return self.evidence.start
-
-    @property
-    def end(self) -> int:
-        return self.evidence.end
-
-    @property
-    def text(self) -> str:
-        return self.evidence.exact
 
     @property
     def trend(self) -> str:
