@@ -55,7 +55,7 @@ def memberships(g: Graph, state: str, org: str) -> list[tuple[str, str | None, s
     return sorted(rows, key=lambda r: r[1] or "")
 
 
-# --- memberships: the facts the brief names -------------------------------------------------
+# --- memberships: roles and dates as their sources give them --------------------------------
 
 MEMBERSHIP_FACTS = [
     # state, org, role, start, end
