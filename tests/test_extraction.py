@@ -60,8 +60,8 @@ def test_evidence_offsets_exact(report: EvaluationReport) -> None:
 
 
 def test_questions_differing_by_states_share_a_template() -> None:
-    # Regression: template offsets were taken relative to the question but the matches
-    # are absolute, so every question got a template of its own.
+    # Matches are at article offsets while a question's text starts at 0: mixing the two
+    # would give every question a template of its own.
     from cakg.graph.build import build_knowledge_graph
     from cakg.graph.namespaces import CAKG, RDFS
     from cakg.graph.text.reader import bundled_article
@@ -81,3 +81,27 @@ def test_questions_differing_by_states_share_a_template() -> None:
         for s in g.objects(URIRef(q), CAKG.templateParameter)
     }
     assert params == {"kazakhstan", "uzbekistan", "kyrgyzstan", "turkmenistan"}
+
+
+def test_records_say_what_the_graph_says() -> None:
+    """The article's graph is written from its records alone, and each record is kept once."""
+    from rdflib.compare import isomorphic
+
+    from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.extract.triples import article_graph
+    from cakg.graph.namespaces import CAKG, RDF
+    from cakg.graph.text.reader import bundled_article
+
+    _, extractions, _ = build_knowledge_graph([bundled_article()])
+    ex = extractions[0]
+    records = ex.records
+    assert isomorphic(article_graph(records), ex.graph)
+    for group in (records.entities, records.relations, records.agreements):
+        assert len(set(group)) == len(group)
+    assert len(records.claims) == len(set(ex.graph.subjects(RDF.type, CAKG.Claim)))
+    assert [a.ordinal for a in records.answers] == list(range(1, len(records.answers) + 1))
+    for claim in records.claims:
+        assert ex.article.text[claim.start : claim.end] == claim.text
+    (agreement,) = records.agreements
+    assert agreement.relation in {r.iri for r in records.relations}
+    assert (agreement.relation, CAKG.concernsAgreement, agreement.iri) in ex.graph

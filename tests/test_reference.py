@@ -12,12 +12,12 @@ from cakg.errors import InputError
 from cakg.graph import namespaces as ns
 from cakg.graph.entities.reference import (
     DATA_FILES,
-    ROLES,
     build_reference_graph,
     load_reference_data,
     reference_graph,
 )
 from cakg.graph.namespaces import CAKG, DCT, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, WD, Minter
+from cakg.graph.vocabulary import vocabulary
 
 BASE = "https://example.org/kg/"
 M = Minter(BASE)
@@ -55,7 +55,7 @@ def memberships(g: Graph, state: str, org: str) -> list[tuple[str, str | None, s
     return sorted(rows, key=lambda r: r[1] or "")
 
 
-# --- memberships: the facts the brief names -------------------------------------------------
+# --- memberships: roles and dates as their sources give them --------------------------------
 
 MEMBERSHIP_FACTS = [
     # state, org, role, start, end
@@ -155,7 +155,7 @@ def test_member_of_only_for_current_full_membership(
 def test_every_membership_has_the_contract_shape(g: Graph) -> None:
     ms = list(g.subjects(RDF.type, ORG.Membership))
     assert len(ms) > 150
-    roles = {CAKG[f"role-{r}"] for r in ROLES}
+    roles = {c.iri for c in vocabulary("role")}
     for m in ms:
         assert (m, RDF.type, CAKG.Membership) in g
         source = g.value(m, DCT.source)

@@ -1,10 +1,12 @@
-"""The reference graph: states, international organizations, places, leaders and memberships.
+"""The reference data: states, international organizations, places, leaders and memberships.
 
 Every ISO 3166-1 country comes from pycountry; the package data files
 (``cakg.graph.data``: countries.yaml, states.yaml, places.yaml,
 organizations.yaml, memberships.yaml) add the details, and every fact carries
-the page it comes from as ``dct:source``. The graph holds the cakg classes and,
-directly, the standard view of CONTRACT.md (schema:Country, org:Membership, ...).
+the page it comes from as ``dct:source``. This module reads and validates them into
+records (:mod:`~cakg.graph.entities.reference_records`), reporting a bad value with its
+file and line, and serves the graph written from them
+(:mod:`~cakg.graph.entities.reference_triples`).
 
 >>> from cakg.graph.namespaces import Minter, RDFS
 >>> g = reference_graph(Minter("https://example.org/kg/"))
@@ -18,37 +20,30 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import pycountry
 import yaml
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from cakg.errors import InputError
-from cakg.graph.namespaces import (
-    CAKG,
-    DCT,
-    ORG,
-    OWL,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SKOS,
-    TIME,
-    WD,
-    XSD,
-    Minter,
-    bind_prefixes,
-    slugify,
+from cakg.graph.entities.reference_records import (
+    MembershipRow,
+    OrgInfo,
+    PersonInfo,
+    PlaceInfo,
+    ReferenceData,
+    StateInfo,
+    When,
 )
+from cakg.graph.entities.reference_triples import Triple, build_reference_graph, reference_triples
+from cakg.graph.namespaces import Minter, bind_prefixes, slugify
+from cakg.graph.vocabulary import vocabulary
 
 __all__ = [
     "DATA_FILES",
-    "ROLES",
     "MembershipRow",
     "OrgInfo",
     "PersonInfo",
@@ -68,9 +63,6 @@ DATA_FILES = (
     "organizations.yaml",
     "memberships.yaml",
 )
-ROLES = ("member", "observer", "dialogue-partner", "suspended", "former-member", "associate-member")
-
-Triple = tuple[Node, Node, Node]
 
 _LINE = "__line__"
 _LINES = "__lines__"
@@ -79,115 +71,6 @@ _ISO2 = re.compile(r"^[A-Z]{2}$")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _YEAR = re.compile(r"^[0-9]{4}$")
-
-
-# --- data records ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class When:
-    """A date (YYYY-MM-DD) or a year (YYYY), as written in the data."""
-
-    value: str
-
-    @property
-    def is_year(self) -> bool:
-        return len(self.value) == 4
-
-    @property
-    def year(self) -> str:
-        return self.value[:4]
-
-    def literal(self) -> Literal:
-        return Literal(self.value, datatype=XSD.gYear if self.is_year else XSD.date)
-
-    def sort_key(self) -> str:
-        return self.value
-
-
-@dataclass(frozen=True)
-class StateInfo:
-    """One ISO 3166-1 country, with the details states.yaml gives for some."""
-
-    alpha2: str
-    alpha3: str
-    numeric: str
-    label: str
-    alt: tuple[str, ...] = ()
-    variants: tuple[str, ...] = ()
-    adjectives: tuple[str, ...] = ()
-    demonyms: tuple[str, ...] = ()
-    qid: str | None = None
-    capital: str | None = None
-    regions: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PlaceInfo:
-    """A region (cakg:Region) or a city (cakg:Place)."""
-
-    key: str
-    label: str
-    is_region: bool
-    alt: tuple[str, ...] = ()
-    hidden: tuple[str, ...] = ()
-    capital_of: str | None = None
-    source: str | None = None
-
-
-@dataclass(frozen=True)
-class OrgInfo:
-    """An international organization."""
-
-    key: str
-    label: str
-    acronym: str | None = None
-    alt: tuple[str, ...] = ()
-    variants: tuple[str, ...] = ()
-    qid: str | None = None
-    founded: When | None = None
-    sources: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    """A head of state or government."""
-
-    name: str
-    given: str
-    family: str
-    state: str
-    title: str
-    term: str | None = None
-    variants: tuple[str, ...] = ()
-    qid: str | None = None
-    source: str | None = None
-
-
-@dataclass(frozen=True)
-class MembershipRow:
-    """One status of a state in an organization over one interval."""
-
-    member: str
-    org: str
-    role: str
-    start: When | None
-    end: When | None
-    source: str
-
-
-@dataclass(frozen=True)
-class ReferenceData:
-    """Everything the reference graph is built from, validated."""
-
-    states: tuple[StateInfo, ...]
-    places: tuple[PlaceInfo, ...]
-    organizations: tuple[OrgInfo, ...]
-    persons: tuple[PersonInfo, ...]
-    memberships: tuple[MembershipRow, ...]
-    iso_source: str
-    by_alpha2: Mapping[str, StateInfo] = field(default_factory=dict)
 
 
 # --- reading and validating -----------------------------------------------------------------
@@ -541,6 +424,7 @@ def _load_memberships(
     data: Mapping[str, Any], states: Mapping[str, StateInfo], orgs: Mapping[str, OrgInfo]
 ) -> list[MembershipRow]:
     mctx = _Ctx("memberships.yaml")
+    roles = [c.key for c in vocabulary("role")]  # the ontology's org:Role individuals
     out: list[MembershipRow] = []
     seen: set[tuple[str, str, str, str]] = set()
     for group in _mapping_list(mctx, data, "memberships"):
@@ -553,8 +437,8 @@ def _load_memberships(
             ctx = mctx.at(row)
             member = _alpha2(ctx, _text(ctx, row, "member"), states, "member")
             role = _req(ctx, row, "role")
-            if role not in ROLES:
-                raise ctx.error(f"unknown role {role!r} (one of {', '.join(ROLES)})", "role")
+            if role not in roles:
+                raise ctx.error(f"unknown role {role!r} (one of {', '.join(roles)})", "role")
             start = _when(ctx, row.get("start"), "start")
             end = _when(ctx, row.get("end"), "end")
             if start is not None and end is not None and end.value < start.value[: len(end.value)]:
@@ -616,169 +500,12 @@ def _load(texts: Mapping[str, str] | None) -> ReferenceData:
     )
 
 
-# --- building triples -----------------------------------------------------------------------
-
-
-def _en(text: str) -> Literal:
-    return Literal(text, lang="en")
-
-
-def _wikidata_page(qid: str) -> URIRef:
-    return URIRef(f"https://www.wikidata.org/wiki/{qid}")
-
-
-def _role_label(role: str) -> str:
-    return {"suspended": "suspended member"}.get(role, role.replace("-", " "))
-
-
-def build_reference_graph(minter: Minter, data: ReferenceData) -> Graph:
-    """The reference graph of `data` under the minter's base (deterministic: IRIs only)."""
-    g = Graph()
-    bind_prefixes(g)
-    for t in _triples(minter, data):
-        g.add(t)
-    return g
-
-
-def _triples(minter: Minter, data: ReferenceData) -> list[Triple]:
-    out: list[Triple] = []
-    add = out.append
-    state_iri = {s.alpha2: minter.state(s.label) for s in data.states}
-    place_iri = {p.key: minter.place(p.key) for p in data.places}
-    org_iri = {o.key: minter.org(o.key) for o in data.organizations}
-    iso_source = URIRef(data.iso_source)
-
-    for s in data.states:
-        iri = state_iri[s.alpha2]
-        add((iri, RDF.type, CAKG.State))
-        add((iri, RDF.type, SCHEMA.Country))
-        add((iri, RDFS.label, _en(s.label)))
-        add((iri, SCHEMA.name, _en(s.label)))
-        add((iri, CAKG.isoAlpha2, Literal(s.alpha2)))
-        add((iri, CAKG.isoAlpha3, Literal(s.alpha3)))
-        add((iri, CAKG.isoNumeric, Literal(s.numeric)))
-        add((iri, DCT.source, iso_source))
-        for a in s.alt:
-            add((iri, SKOS.altLabel, _en(a)))
-        for v in s.variants:
-            add((iri, SKOS.hiddenLabel, _en(v)))
-        for a in s.adjectives:
-            add((iri, CAKG.adjective, _en(a)))
-        for d in s.demonyms:
-            add((iri, CAKG.demonym, _en(d)))
-        if s.qid:
-            add((iri, OWL.sameAs, WD[s.qid]))
-            add((iri, DCT.source, _wikidata_page(s.qid)))
-        for src in s.sources:
-            add((iri, DCT.source, URIRef(src)))
-        if s.capital:
-            add((iri, CAKG.capital, place_iri[s.capital]))
-        for region in s.regions:
-            add((iri, CAKG.partOfRegion, place_iri[region]))
-
-    for p in data.places:
-        iri = place_iri[p.key]
-        if p.is_region:
-            add((iri, RDF.type, CAKG.Region))
-        add((iri, RDF.type, CAKG.Place))
-        add((iri, RDF.type, SCHEMA.Place))
-        add((iri, RDFS.label, _en(p.label)))
-        add((iri, SCHEMA.name, _en(p.label)))
-        for a in p.alt:
-            add((iri, SKOS.altLabel, _en(a)))
-        for h in p.hidden:
-            add((iri, SKOS.hiddenLabel, _en(h)))
-        if p.source:
-            add((iri, DCT.source, URIRef(p.source)))
-        if p.capital_of:
-            add((state_iri[p.capital_of], CAKG.capital, iri))
-            add((iri, SCHEMA.containedInPlace, state_iri[p.capital_of]))
-
-    for o in data.organizations:
-        iri = org_iri[o.key]
-        for cls in (
-            CAKG.InternationalOrganization,
-            CAKG.Organization,
-            SCHEMA.Organization,
-            ORG.FormalOrganization,
-            ORG.Organization,
-        ):
-            add((iri, RDF.type, cls))
-        add((iri, RDFS.label, _en(o.label)))
-        add((iri, SCHEMA.name, _en(o.label)))
-        if o.acronym:
-            add((iri, CAKG.acronym, Literal(o.acronym)))
-            add((iri, SKOS.altLabel, _en(o.acronym)))
-        for a in o.alt:
-            add((iri, SKOS.altLabel, _en(a)))
-        for v in o.variants:
-            add((iri, SKOS.hiddenLabel, _en(v)))
-        if o.founded:
-            add((iri, SCHEMA.foundingDate, o.founded.literal()))
-        if o.qid:
-            add((iri, OWL.sameAs, WD[o.qid]))
-            add((iri, DCT.source, _wikidata_page(o.qid)))
-        for src in o.sources:
-            add((iri, DCT.source, URIRef(src)))
-
-    for person in data.persons:
-        iri = minter.person(person.name)
-        add((iri, RDF.type, CAKG.Person))
-        add((iri, RDF.type, SCHEMA.Person))
-        add((iri, RDFS.label, _en(person.name)))
-        add((iri, SCHEMA.name, _en(person.name)))
-        add((iri, SCHEMA.givenName, _en(person.given)))
-        add((iri, SCHEMA.familyName, _en(person.family)))
-        add((iri, SCHEMA.jobTitle, _en(person.title)))
-        add((iri, CAKG.jobTitle, _en(person.title)))
-        add((iri, CAKG.headOfState, state_iri[person.state]))
-        for v in person.variants:
-            add((iri, SKOS.hiddenLabel, _en(v)))
-        if person.term:
-            add((iri, RDFS.comment, _en(person.term)))
-        if person.qid:
-            add((iri, OWL.sameAs, WD[person.qid]))
-            add((iri, DCT.source, _wikidata_page(person.qid)))
-        if person.source:
-            add((iri, DCT.source, URIRef(person.source)))
-
-    by_key = {o.key: o for o in data.organizations}
-    for role in ROLES:
-        add((CAKG[f"role-{role}"], RDF.type, ORG.Role))
-    for m in data.memberships:
-        state = data.by_alpha2[m.member]
-        member, organization = state_iri[m.member], org_iri[m.org]
-        iri = minter.membership(state.label, m.org, m.role, m.start.year if m.start else None)
-        add((iri, RDF.type, CAKG.Membership))
-        add((iri, RDF.type, ORG.Membership))
-        add((iri, ORG.member, member))
-        add((iri, ORG.organization, organization))
-        add((iri, ORG.role, CAKG[f"role-{m.role}"]))
-        add((iri, DCT.source, URIRef(m.source)))
-        org_name = by_key[m.org].acronym or by_key[m.org].label
-        span = f"{m.start.value if m.start else '?'}–{m.end.value if m.end else ''}"
-        add((iri, RDFS.label, _en(f"{state.label} in {org_name}: {_role_label(m.role)} ({span})")))
-        interval = URIRef(f"{iri}/interval")
-        add((iri, ORG.memberDuring, interval))
-        add((interval, RDF.type, TIME.Interval))
-        for prop, when, tail in (
-            (TIME.hasBeginning, m.start, "beginning"),
-            (TIME.hasEnd, m.end, "end"),
-        ):
-            if when is None:
-                continue
-            instant = URIRef(f"{interval}/{tail}")
-            add((interval, prop, instant))
-            add((instant, RDF.type, TIME.Instant))
-            add((instant, TIME.inXSDgYear if when.is_year else TIME.inXSDDate, when.literal()))
-        if m.role == "member" and m.end is None:
-            add((member, ORG.memberOf, organization))
-    return out
+# --- the graph ------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=8)
 def _cached_triples(base: str) -> tuple[Triple, ...]:
-    return tuple(_triples(Minter(base), load_reference_data()))
+    return tuple(reference_triples(Minter(base), load_reference_data()))
 
 
 def reference_graph(minter: Minter) -> Graph:

@@ -1,9 +1,13 @@
-"""From one article to its named graph: experts, questions, answers, claims, mentions, evidence.
+"""From one article to its records and named graph: experts, questions, answers, claims, mentions.
 
 The steps are general: the structure parser finds experts and answers by the shape
 of the lines, the gazetteer links what the reference data knows, the entity finder
 types what it does not, and the claim classifier labels each claim with the cue
 that decided it. Nothing here names a particular article.
+
+This module decides what the graph says (each question's and claim's subject, the
+relations and agreements between states) as records (:mod:`cakg.graph.extract.records`);
+:mod:`cakg.graph.extract.triples` writes them.
 """
 
 from __future__ import annotations
@@ -11,69 +15,68 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 from cakg import __version__
 from cakg.errors import InputError
 from cakg.graph import claims as claimlib
 from cakg.graph.entities.finder import Entity, find_entities, suppressed
 from cakg.graph.entities.gazetteer import Gazetteer, Match
-from cakg.graph.namespaces import CAKG, DCT, OA, PROV, SCHEMA, Minter, bind_prefixes, slugify
+from cakg.graph.extract.records import (
+    Agreement,
+    AnswerRecord,
+    ArticleRecord,
+    ArticleRecords,
+    ClaimRecord,
+    Evidence,
+    ExpertRecord,
+    LocalEntity,
+    QuestionRecord,
+    QuestionTemplate,
+    Relation,
+)
+from cakg.graph.extract.triples import article_graph
+from cakg.graph.namespaces import CAKG, Minter, slugify
 from cakg.graph.text.reader import ArticleText
-from cakg.graph.text.structure import ArticleStructure, parse_structure
+from cakg.graph.text.structure import (
+    AnswerBlock,
+    ArticleStructure,
+    ExpertHeader,
+    QuestionLine,
+    parse_structure,
+)
 
-__all__ = ["AnswerRecord", "ClaimRecord", "Extraction", "concept", "extract_article"]
-
-_CONTEXT = 32  # characters of oa:prefix / oa:suffix (Web Annotation §4.2.4 leaves it open)
-
-
-def concept(scheme: str, label: str) -> URIRef:
-    """The SKOS concept IRI of a label: concept("trend", "no change") -> cakg:trend-no-change."""
-    return CAKG[f"{scheme}-{slugify(label)}"]
-
-
-@dataclass
-class ClaimRecord:
-    """One extracted claim, kept beside the RDF for evaluation and reports."""
-
-    iri: URIRef
-    answer: int
-    start: int
-    end: int
-    classification: claimlib.Classification
-    mentions: list[URIRef]
-    about: URIRef | None
-
-
-@dataclass
-class AnswerRecord:
-    """One extracted answer."""
-
-    iri: URIRef
-    expert: str
-    question: str
-    start: int
-    end: int
-    trend: str
-    states: set[URIRef] = field(default_factory=set)
-    organizations: set[URIRef] = field(default_factory=set)
+__all__ = ["AnswerRecord", "ClaimRecord", "Extraction", "extract_article"]
 
 
 @dataclass
 class Extraction:
-    """The result of extracting one article: its graph and the records behind it."""
+    """The result of extracting one article: its records and the graph written from them."""
 
     article: ArticleText
     structure: ArticleStructure
-    slug: str
-    iri: URIRef
+    records: ArticleRecords
     graph: Graph
-    answers: list[AnswerRecord]
-    claims: list[ClaimRecord]
     warnings: list[str]
+
+    @property
+    def slug(self) -> str:
+        return self.records.article.slug
+
+    @property
+    def iri(self) -> URIRef:
+        return self.records.article.iri
+
+    @property
+    def answers(self) -> tuple[AnswerRecord, ...]:
+        return self.records.answers
+
+    @property
+    def claims(self) -> tuple[ClaimRecord, ...]:
+        return self.records.claims
 
 
 def article_slug(article: ArticleText, title: str | None) -> str:
@@ -95,50 +98,47 @@ _RELATION_CUE = re.compile(
 _REGION_CUE = re.compile(r"\b(region|regional|regions)\b", re.IGNORECASE)
 
 
-class _Builder:
-    """Holds one article's graph while it is being filled."""
+class _Context:
+    """One article while its records are decided: its text, and what it has named so far."""
 
     def __init__(
-        self, article: ArticleText, minter: Minter, gazetteer: Gazetteer, reference: Graph
+        self,
+        article: ArticleText,
+        iri: URIRef,
+        title: str,
+        minter: Minter,
+        gazetteer: Gazetteer,
+        reference: Graph,
     ) -> None:
         self.article = article
+        self.iri = iri
         self.text = article.text
         self.minter = minter
         self.gaz = gazetteer
         self.ref = reference
-        self.g = Graph()
-        bind_prefixes(self.g)
         self.year = _year(str(article.meta.get("date_published", "")))
+        # "The events in X" take the article's year only for places its title names.
+        self.title_places = {m.iri for m in gazetteer.find(title)}
         self.labels: dict[URIRef, str] = {}
-        self.title_places: set[URIRef] = set()
+        self.named: dict[URIRef, str] = {iri: title}  # labels of what it mints, first one kept
+        self.entities: dict[LocalEntity, None] = {}
+        self.relations: dict[URIRef, Relation] = {}
+        self.agreements: dict[Agreement, None] = {}
 
-    # -- helpers ---------------------------------------------------------------------------
+    def minted(self, iri: URIRef, label: str) -> URIRef:
+        """Note the label of a node this article mints, for :meth:`label`; return the node."""
+        self.named.setdefault(iri, label)
+        return iri
 
     def label(self, iri: URIRef) -> str:
+        """A node's label: the reference data's, else the one this article gave it."""
         if iri not in self.labels:
-            value = self.ref.value(iri, RDFS.label) or self.g.value(iri, RDFS.label)
+            value = self.ref.value(iri, RDFS.label) or self.named.get(iri)
             self.labels[iri] = str(value) if value is not None else iri.rsplit("/", 1)[-1]
         return self.labels[iri]
 
-    def evidence(self, subject: URIRef, source: URIRef, start: int, end: int) -> None:
-        """Web Annotation evidence: a SpecificResource with position and quote selectors."""
-        ev = URIRef(f"{subject}/evidence")
-        pos = URIRef(f"{ev}/position")
-        quote = URIRef(f"{ev}/quote")
-        g = self.g
-        g.add((subject, CAKG.hasEvidence, ev))
-        g.add((ev, RDF.type, CAKG.Evidence))
-        g.add((ev, RDF.type, OA.SpecificResource))
-        g.add((ev, OA.hasSource, source))
-        g.add((ev, OA.hasSelector, pos))
-        g.add((ev, OA.hasSelector, quote))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(self.text[start:end])))
-        g.add((quote, OA.prefix, Literal(self.text[max(0, start - _CONTEXT) : start])))
-        g.add((quote, OA.suffix, Literal(self.text[end : end + _CONTEXT])))
+    def evidence(self, start: int, end: int) -> Evidence:
+        return Evidence.quote(self.iri, self.text, start, end)
 
     def matches(self, start: int, end: int) -> tuple[list[Match], list[Entity]]:
         found = self.gaz.find(self.text, start, end)
@@ -153,24 +153,24 @@ class _Builder:
         )
         return list(suppressed(found, ents)), ents
 
-    def entity_node(self, ent: Entity) -> URIRef:
-        """The node of an entity the reference data does not know (marked cakg:linked false)."""
-        minter, g = self.minter, self.g
-        kind_cls = {
-            "person": (minter.person, CAKG.Person),
-            "organization": (minter.org, CAKG.Organization),
-            "agreement": (minter.agreement, CAKG.Agreement),
-            "event": (minter.event, CAKG.Event),
-        }
-        mint, cls = kind_cls[ent.kind]
-        iri = mint(ent.key)
-        g.add((iri, RDF.type, cls))
-        g.add((iri, RDFS.label, Literal(ent.label, lang="en")))
-        g.add((iri, SCHEMA.name, Literal(ent.label)))
-        g.add((iri, CAKG.linked, Literal(False)))
-        for other in ent.involves:
-            g.add((iri, CAKG.involves, other))
-        return iri
+    def local(self, entity: LocalEntity) -> URIRef:
+        """Keep the record of an entity this article mints; return its node."""
+        self.entities.setdefault(entity)
+        return self.minted(entity.iri, entity.label)
+
+    def mentions(self, found: Sequence[Match], ents: Sequence[Entity]) -> list[URIRef]:
+        """What a span names: linked matches first, then the entities minted for the rest."""
+        return _distinct([m.iri for m in found] + [self.entity(e) for e in ents])
+
+    def entity(self, ent: Entity) -> URIRef:
+        """The node of an entity the reference data does not know."""
+        mint, cls = {
+            "person": (self.minter.person, CAKG.Person),
+            "organization": (self.minter.org, CAKG.Organization),
+            "agreement": (self.minter.agreement, CAKG.Agreement),
+            "event": (self.minter.event, CAKG.Event),
+        }[ent.kind]
+        return self.local(LocalEntity(mint(ent.key), cls, ent.label, None, ent.involves))
 
     def organization(self, name: str) -> URIRef:
         """An organization named in a header or byline: linked when the gazetteer knows it."""
@@ -182,34 +182,39 @@ class _Builder:
         if m:
             acronym, name = m.group("acr"), m.group("name").strip()
         iri = self.minter.org(acronym or name)
-        self.g.add((iri, RDF.type, CAKG.Organization))
-        self.g.add((iri, RDFS.label, Literal(name, lang="en")))
-        self.g.add((iri, SCHEMA.name, Literal(name)))
-        if acronym:
-            self.g.add((iri, CAKG.acronym, Literal(acronym)))
-        self.g.add((iri, CAKG.linked, Literal(False)))
-        return iri
+        return self.local(LocalEntity(iri, CAKG.Organization, name, acronym))
 
     def state_of(self, surface: str) -> URIRef | None:
-        for m in self.gaz.find(surface):
-            if m.kind == "state":
-                return m.iri
-        return None
+        return _state_of(self.gaz, surface)
 
     def relation(self, a: URIRef, b: URIRef) -> URIRef:
-        """The BilateralRelation between two states (same IRI whichever order they come in)."""
+        """The bilateral relation between two states (same IRI whichever order they come in)."""
         sa, sb = str(a).rsplit("/", 1)[-1], str(b).rsplit("/", 1)[-1]
         iri = self.minter.relation(sa, sb)
-        la, lb = sorted((self.label(a), self.label(b)))
-        g = self.g
-        g.add((iri, RDF.type, CAKG.BilateralRelation))
-        g.add((iri, RDFS.label, Literal(f"{la}–{lb} relations", lang="en")))
-        for x, y in ((la, lb), (lb, la)):
-            g.add((iri, SKOS.altLabel, Literal(f"{x}-{y}", lang="en")))
-            g.add((iri, SKOS.altLabel, Literal(f"{x}–{y}", lang="en")))
-        g.add((iri, CAKG.relationBetween, a))
-        g.add((iri, CAKG.relationBetween, b))
+        if iri not in self.relations:
+            la, lb = sorted((self.label(a), self.label(b)))
+            alt = tuple(f"{x}{dash}{y}" for x, y in ((la, lb), (lb, la)) for dash in "-–")
+            label = f"{la}–{lb} relations"
+            self.relations[iri] = Relation(iri, label, alt, (a, b))
+            self.minted(iri, label)
         return iri
+
+    def agreements_of(
+        self, ents: Iterable[Entity], states: Sequence[URIRef], subject: URIRef | None
+    ) -> None:
+        """Record the agreements named beside two or more states, between the first two.
+
+        The agreement concerns the relation of those states when that is the subject.
+        """
+        if subject is None or len(states) < 2:
+            return
+        relation = subject if subject in self.relations else None
+        for e in ents:
+            if e.kind == "agreement":
+                parties = (states[0], states[1])
+                self.agreements.setdefault(
+                    Agreement(self.minter.agreement(e.key), parties, relation)
+                )
 
     def region_of(self, states: Iterable[URIRef]) -> URIRef | None:
         """The region most of these states belong to (reference data's cakg:partOfRegion)."""
@@ -221,22 +226,17 @@ class _Builder:
         return counts.most_common(1)[0][0] if counts else None
 
 
+def _state_of(gazetteer: Gazetteer, surface: str) -> URIRef | None:
+    """The state a country name (as in an expert's header) stands for."""
+    for m in gazetteer.find(surface):
+        if m.kind == "state":
+            return m.iri
+    return None
+
+
 def _year(date: str) -> str | None:
     m = re.match(r"^(\d{4})", date.strip())
     return m.group(1) if m else None
-
-
-def _date_literal(value: str) -> Literal:
-    value = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=XSD.date)
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return Literal(value, datatype=XSD.gYearMonth)
-    if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
-    if re.match(r"\d{4}-\d{2}-\d{2}T", value):
-        return Literal(value[:10], datatype=XSD.date)
-    return Literal(value)
 
 
 def _distinct(items: Iterable[URIRef]) -> list[URIRef]:
@@ -257,6 +257,209 @@ def _template(text: str, offset: int, state_matches: Sequence[Match]) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
+def _check_structure(st: ArticleStructure, article: ArticleText) -> None:
+    """InputError unless the article has at least one expert and one answer."""
+    where = article.path or article.name
+    if not st.experts:
+        raise InputError(
+            "no expert found (expected a header line such as 'Name, role, affiliation (Country):')",
+            path=where,
+        )
+    if not st.answers:
+        raise InputError(
+            "experts found but no answer (expected question lines ending in '?' "
+            "followed by answer paragraphs)",
+            path=where,
+            line=st.experts[0].line,
+        )
+
+
+def _article_record(ctx: _Context, st: ArticleStructure, slug: str, title: str) -> ArticleRecord:
+    art, meta = ctx.iri, ctx.article.meta
+    publisher = meta.get("publisher") or st.publisher
+    abstract = ctx.text[st.lead[0][0] : st.lead[-1][1]] if st.lead else None
+    return ArticleRecord(
+        iri=art,
+        slug=slug,
+        title=title,
+        source=ctx.article.name,
+        url=str(meta["url"]).strip() if meta.get("url") else None,
+        publisher=ctx.organization(str(publisher)) if publisher else None,
+        published=str(meta["date_published"]) if meta.get("date_published") else None,
+        language=str(meta["language"]) if meta.get("language") else None,
+        rights=str(meta["rights"]) if meta.get("rights") else None,
+        abstract=abstract,
+        graph=ctx.minter.article_graph(slug),
+        activity=URIRef(f"{art}/extraction"),
+        agent=ctx.minter.iri("software/cakg"),
+        agent_label=f"cakg {__version__}",
+    )
+
+
+def _expert(ctx: _Context, h: ExpertHeader) -> ExpertRecord:
+    iri = ctx.minted(ctx.minter.person(h.name), h.name)
+    affiliation = ctx.organization(h.affiliation) if h.affiliation else None
+    return ExpertRecord(iri, h.name, h.role or None, affiliation, ctx.state_of(h.country))
+
+
+def _question_subject(
+    ctx: _Context,
+    text: str,
+    states: list[URIRef],
+    orgs: list[URIRef],
+    asker_state: URIRef | None,
+    article_region: URIRef | None,
+) -> URIRef | None:
+    """What a question asks about: a relation, an organization, a region or a state."""
+    if len(states) >= 2:
+        return ctx.relation(states[0], states[1])
+    if (
+        len(states) == 1
+        and asker_state is not None
+        and asker_state != states[0]
+        and _RELATION_CUE.search(text)
+    ):
+        return ctx.relation(states[0], asker_state)
+    if orgs:
+        return orgs[0]
+    if _REGION_CUE.search(text) or not states:
+        return article_region
+    return states[0]
+
+
+def _question(
+    ctx: _Context,
+    q: QuestionLine,
+    art: URIRef,
+    asker_state: URIRef | None,
+    article_region: URIRef | None,
+) -> QuestionRecord:
+    found, ents = ctx.matches(q.start, q.end)
+    state_matches = [m for m in found if m.kind == "state"]
+    states = _distinct(m.iri for m in state_matches)
+    mentions = ctx.mentions(found, ents)
+    # Every question has a template, so answers to the same question line up across
+    # experts; questions differing only by the states they name share one.
+    template = _template(q.text, q.start, state_matches)
+    tmpl = QuestionTemplate(
+        ctx.minter.question_template(template.replace("‹state›", "state")), template
+    )
+    orgs = _distinct(m.iri for m in found if m.kind == "organization")
+    subject = _question_subject(ctx, q.text, states, orgs, asker_state, article_region)
+    ctx.agreements_of(ents, states, subject)
+    return QuestionRecord(
+        iri=URIRef(f"{art}/question/{q.index + 1}"),
+        article=art,
+        ordinal=q.index + 1,
+        text=q.text,
+        evidence=ctx.evidence(q.start, q.end),
+        mentions=tuple(mentions),
+        template=tmpl,
+        parameters=tuple(states),
+        subject=subject,
+    )
+
+
+def _claim_subject(
+    ctx: _Context,
+    sentence: str,
+    states: list[URIRef],
+    orgs: list[URIRef],
+    question: QuestionRecord,
+) -> URIRef | None:
+    """What a claim is mainly about: a relation it names, else its question's subject."""
+    question_states = list(question.parameters)
+    if len(states) >= 2 and _RELATION_CUE.search(sentence):
+        pair = [s for s in question_states if s in states][:2]
+        if len(pair) < 2:
+            pair = states[:2]
+        return ctx.relation(pair[0], pair[1])
+    subject = question.subject
+    if subject is not None and ((not states and not orgs) or set(states) <= set(question_states)):
+        return subject
+    if orgs and not states:
+        return orgs[0]
+    if len(states) == 1:
+        return states[0]
+    return subject
+
+
+def _claim(
+    ctx: _Context,
+    iri: URIRef,
+    ordinal: int,
+    span: tuple[int, int],
+    answer: int,
+    answer_iri: URIRef,
+    author: URIRef,
+    question: QuestionRecord,
+) -> ClaimRecord:
+    start, end = span
+    sentence = ctx.text[start:end]
+    found, ents = ctx.matches(start, end)
+    mentions = ctx.mentions(found, ents)
+    states = _distinct(m.iri for m in found if m.kind == "state")
+    orgs = _distinct(m.iri for m in found if m.kind == "organization")
+    about = _claim_subject(ctx, sentence, states, orgs, question)
+    ctx.agreements_of(ents, states, about)
+    return ClaimRecord(
+        iri=iri,
+        answer=answer,
+        answer_iri=answer_iri,
+        author=author,
+        ordinal=ordinal,
+        evidence=ctx.evidence(start, end),
+        classification=claimlib.classify(sentence),
+        mentions=tuple(mentions),
+        states=tuple(states),
+        organizations=tuple(orgs),
+        about=about,
+    )
+
+
+def _answers(
+    ctx: _Context,
+    blocks: Sequence[AnswerBlock],
+    art: URIRef,
+    experts: dict[str, URIRef],
+    questions: Sequence[QuestionRecord],
+) -> tuple[list[AnswerRecord], list[ClaimRecord]]:
+    """Every answer with its claims (numbered through the article), and its trend."""
+    answers: list[AnswerRecord] = []
+    claims: list[ClaimRecord] = []
+    for n_answer, a in enumerate(blocks, start=1):
+        ai = URIRef(f"{art}/answer/{n_answer}")
+        author = experts[a.expert]
+        question = questions[a.question]
+        own: list[ClaimRecord] = []
+        for p_start, p_end in a.paragraphs:
+            for span in claimlib.split_claims(ctx.text, p_start, p_end):
+                n = len(claims) + len(own) + 1
+                ci = URIRef(f"{art}/claim/{n}")
+                own.append(_claim(ctx, ci, n, span, n_answer, ai, author, question))
+        classifications = [c.classification for c in own]
+        answers.append(
+            AnswerRecord(
+                iri=ai,
+                ordinal=n_answer,
+                expert=a.expert,
+                author=author,
+                question=question.text,
+                question_iri=question.iri,
+                article=art,
+                evidence=ctx.evidence(a.start, a.end),
+                about=question.subject,
+                mentions=tuple(_distinct(m for c in own for m in c.mentions)),
+                states=frozenset(s for c in own for s in c.states),
+                organizations=frozenset(o for c in own for o in c.organizations),
+                topics=tuple(dict.fromkeys(t.label for cls in classifications for t in cls.topics)),
+                trend_cue=claimlib.answer_trend(classifications, question.text),
+            )
+        )
+        claims.extend(own)
+    return answers, claims
+
+
 def extract_article(
     article: ArticleText,
     minter: Minter,
@@ -266,240 +469,35 @@ def extract_article(
     slug: str | None = None,
 ) -> Extraction:
     """Extract one article into its own graph; InputError when no expert or answer is found."""
-    b = _Builder(article, minter, gazetteer, reference)
-    text, g = article.text, b.g
-
-    def is_state(surface: str) -> bool:
-        return b.state_of(surface) is not None
-
-    st = parse_structure(text, is_state)
-    where = article.path or article.name
-    if not st.experts:
-        raise InputError(
-            "no expert found (expected a header line such as 'Name, role, affiliation (Country):')",
-            path=where,
-        )
-    if not st.answers:
-        line = st.experts[0].line
-        raise InputError(
-            "experts found but no answer (expected question lines ending in '?' "
-            "followed by answer paragraphs)",
-            path=where,
-            line=line,
-        )
-
+    st = parse_structure(article.text, lambda surface: _state_of(gazetteer, surface) is not None)
+    _check_structure(st, article)
     title = st.title or str(article.meta.get("title") or article.name)
-    b.title_places = {m.iri for m in gazetteer.find(title)}
     slug = slug or article_slug(article, st.title or article.meta.get("title"))
     art = minter.article(slug)
+    ctx = _Context(article, art, title, minter, gazetteer, reference)
+    record = _article_record(ctx, st, slug, title)
 
-    # -- the article --------------------------------------------------------------------------
-    g.add((art, RDF.type, CAKG.Article))
-    g.add((art, SCHEMA.headline, Literal(title)))
-    g.add((art, RDFS.label, Literal(title, lang="en")))
-    g.add((art, DCT.source, Literal(article.name)))
-    if article.meta.get("url"):
-        g.add((art, SCHEMA.url, URIRef(str(article.meta["url"]).strip())))
-    publisher = article.meta.get("publisher") or st.publisher
-    if publisher:
-        g.add((art, CAKG.publisher, b.organization(str(publisher))))
-    if article.meta.get("date_published"):
-        g.add((art, SCHEMA.datePublished, _date_literal(str(article.meta["date_published"]))))
-    if article.meta.get("language"):
-        g.add((art, SCHEMA.inLanguage, Literal(str(article.meta["language"]))))
-    if article.meta.get("rights"):
-        g.add((art, DCT.rights, Literal(str(article.meta["rights"]))))
-    if st.lead:
-        lead_start, lead_end = st.lead[0][0], st.lead[-1][1]
-        g.add((art, SCHEMA.abstract, Literal(text[lead_start:lead_end])))
-    agent = minter.iri("software/cakg")
-    activity = URIRef(f"{art}/extraction")
-    g.add((agent, RDF.type, PROV.SoftwareAgent))
-    g.add((agent, RDFS.label, Literal(f"cakg {__version__}", lang="en")))
-    g.add((activity, RDF.type, PROV.Activity))
-    g.add((activity, PROV.used, art))
-    g.add((activity, PROV.wasAssociatedWith, agent))
-    g.add((minter.article_graph(slug), PROV.wasGeneratedBy, activity))
-
-    # -- experts ------------------------------------------------------------------------------
-    experts: dict[str, URIRef] = {}
-    nationality: dict[str, URIRef] = {}
-    for h in st.experts:
-        p = minter.person(h.name)
-        experts[h.name] = p
-        g.add((p, RDF.type, CAKG.Expert))
-        g.add((p, SCHEMA.name, Literal(h.name)))
-        g.add((p, RDFS.label, Literal(h.name, lang="en")))
-        if h.role:
-            g.add((p, CAKG.jobTitle, Literal(h.role)))
-        if h.affiliation:
-            g.add((p, CAKG.affiliation, b.organization(h.affiliation)))
-        state = b.state_of(h.country)
-        if state is not None:
-            g.add((p, CAKG.nationality, state))
-            nationality[h.name] = state
-    article_region = b.region_of(nationality.values())
-
-    # -- questions ----------------------------------------------------------------------------
-    q_iris: list[URIRef] = []
-    q_subject: dict[int, URIRef | None] = {}
-    q_states: dict[int, list[URIRef]] = {}
+    experts = [_expert(ctx, h) for h in st.experts]
+    by_name = {x.name: x.iri for x in experts}
+    # A name whose later header gives no known country keeps the earlier one's.
+    nationality = {x.name: x.nationality for x in experts if x.nationality is not None}
+    article_region = ctx.region_of(nationality.values())
     askers = {a.question: a.expert for a in st.answers}
-    for q in st.questions:
-        qi = URIRef(f"{art}/question/{q.index + 1}")
-        q_iris.append(qi)
-        g.add((qi, RDF.type, CAKG.Question))
-        g.add((qi, SCHEMA.text, Literal(q.text)))
-        g.add((qi, CAKG.inArticle, art))
-        g.add((qi, CAKG.ordinal, Literal(q.index + 1)))
-        b.evidence(qi, art, q.start, q.end)
-        found, ents = b.matches(q.start, q.end)
-        state_matches = [m for m in found if m.kind == "state"]
-        states = _distinct(m.iri for m in state_matches)
-        q_states[q.index] = states
-        for iri in _distinct([m.iri for m in found] + [b.entity_node(e) for e in ents]):
-            g.add((qi, CAKG.mentions, iri))
-        # Every question has a template, so answers to the same question line up across
-        # experts; questions differing only by the states they name share one.
-        template = _template(q.text, q.start, state_matches)
-        tmpl = minter.question_template(template.replace("‹state›", "state"))
-        g.add((tmpl, RDF.type, CAKG.QuestionTemplate))
-        g.add((tmpl, RDFS.label, Literal(template, lang="en")))
-        g.add((qi, CAKG.instanceOfTemplate, tmpl))
-        for s in states:
-            g.add((qi, CAKG.templateParameter, s))
-        orgs = _distinct(m.iri for m in found if m.kind == "organization")
-        subject: URIRef | None
-        expert_state = nationality.get(askers.get(q.index, ""))
-        if len(states) >= 2:
-            subject = b.relation(states[0], states[1])
-        elif (
-            len(states) == 1
-            and expert_state is not None
-            and expert_state != states[0]
-            and _RELATION_CUE.search(q.text)
-        ):
-            subject = b.relation(states[0], expert_state)
-        elif orgs:
-            subject = orgs[0]
-        elif _REGION_CUE.search(q.text) or not states:
-            subject = article_region
-        else:
-            subject = states[0]
-        q_subject[q.index] = subject
-        if subject is not None:
-            g.add((qi, CAKG.questionSubject, subject))
-        for e in ents:
-            if e.kind == "agreement" and subject is not None and len(states) >= 2:
-                ag = minter.agreement(e.key)
-                g.add((subject, CAKG.concernsAgreement, ag))
-                for s in states[:2]:
-                    g.add((ag, CAKG.party, s))
+    questions = [
+        _question(ctx, q, art, nationality.get(askers.get(q.index, "")), article_region)
+        for q in st.questions
+    ]
+    answers, claims = _answers(ctx, st.answers, art, by_name, questions)
 
-    # -- answers and claims -------------------------------------------------------------------
-    answers: list[AnswerRecord] = []
-    claim_records: list[ClaimRecord] = []
-    n_claim = 0
-    for n_answer, a in enumerate(st.answers, start=1):
-        ai = URIRef(f"{art}/answer/{n_answer}")
-        author = experts[a.expert]
-        question = st.questions[a.question]
-        subject = q_subject.get(a.question)
-        g.add((ai, RDF.type, CAKG.Answer))
-        g.add((ai, CAKG.answers, q_iris[a.question]))
-        g.add((ai, CAKG.answeredBy, author))
-        g.add((ai, CAKG.inArticle, art))
-        g.add((ai, CAKG.ordinal, Literal(n_answer)))
-        g.add((ai, SCHEMA.text, Literal(text[a.start : a.end])))
-        b.evidence(ai, art, a.start, a.end)
-        if subject is not None:
-            g.add((ai, CAKG.about, subject))
-        record = AnswerRecord(ai, a.expert, question.text, a.start, a.end, "uncertain")
-        classifications: list[claimlib.Classification] = []
-        for p_start, p_end in a.paragraphs:
-            for c_start, c_end in claimlib.split_claims(text, p_start, p_end):
-                n_claim += 1
-                ci = URIRef(f"{art}/claim/{n_claim}")
-                sentence = text[c_start:c_end]
-                cls = claimlib.classify(sentence)
-                classifications.append(cls)
-                found, ents = b.matches(c_start, c_end)
-                mentioned = _distinct([m.iri for m in found] + [b.entity_node(e) for e in ents])
-                states = _distinct(m.iri for m in found if m.kind == "state")
-                orgs = _distinct(m.iri for m in found if m.kind == "organization")
-                record.states.update(states)
-                record.organizations.update(orgs)
-                about = _claim_subject(b, sentence, states, orgs, subject, q_states[a.question])
-                g.add((ci, RDF.type, CAKG.Claim))
-                g.add((ci, CAKG.inAnswer, ai))
-                g.add((ci, CAKG.claimedBy, author))
-                g.add((ci, SCHEMA.text, Literal(sentence)))
-                g.add((ci, CAKG.ordinal, Literal(n_claim)))
-                b.evidence(ci, art, c_start, c_end)
-                _classification_triples(g, ci, cls)
-                for iri in mentioned:
-                    g.add((ci, CAKG.mentions, iri))
-                    g.add((ai, CAKG.mentions, iri))
-                if about is not None:
-                    g.add((ci, CAKG.about, about))
-                for e in ents:
-                    if e.kind == "agreement" and about is not None and len(states) >= 2:
-                        ag = minter.agreement(e.key)
-                        for s in states[:2]:
-                            g.add((ag, CAKG.party, s))
-                        if (about, RDF.type, CAKG.BilateralRelation) in g:
-                            g.add((about, CAKG.concernsAgreement, ag))
-                for topic in cls.topics:
-                    g.add((ai, CAKG.hasTopic, concept("topic", topic.label)))
-                claim_records.append(
-                    ClaimRecord(ci, n_answer, c_start, c_end, cls, mentioned, about)
-                )
-        trend = claimlib.answer_trend(classifications, question.text)
-        record.trend = trend.label
-        g.add((ai, CAKG.hasTrend, concept("trend", trend.label)))
-        g.add((ai, CAKG.trendCue, Literal(_cue_text(trend))))
-        answers.append(record)
-
+    records = ArticleRecords(
+        article=record,
+        entities=tuple(ctx.entities),
+        experts=tuple(experts),
+        relations=tuple(ctx.relations.values()),
+        questions=tuple(questions),
+        agreements=tuple(ctx.agreements),
+        answers=tuple(answers),
+        claims=tuple(claims),
+    )
     warnings = [f"{article.name}: {w}" for w in st.warnings]
-    return Extraction(article, st, slug, art, g, answers, claim_records, warnings)
-
-
-def _cue_text(cue: claimlib.Cue) -> str:
-    return f"{cue.rule}: {cue.text}" if cue.text else cue.rule
-
-
-def _classification_triples(g: Graph, ci: URIRef, cls: claimlib.Classification) -> None:
-    g.add((ci, CAKG.hasClaimType, concept("type", cls.claim_type.label)))
-    g.add((ci, CAKG.typeCue, Literal(_cue_text(cls.claim_type))))
-    g.add((ci, CAKG.hasTrend, concept("trend", cls.trend.label)))
-    g.add((ci, CAKG.trendCue, Literal(_cue_text(cls.trend))))
-    g.add((ci, CAKG.hasCertainty, concept("certainty", cls.certainty.label)))
-    g.add((ci, CAKG.certaintyCue, Literal(_cue_text(cls.certainty))))
-    for t in cls.topics:
-        g.add((ci, CAKG.hasTopic, concept("topic", t.label)))
-        g.add((ci, CAKG.topicCue, Literal(f"{t.label}: {t.text}")))
-
-
-def _claim_subject(
-    b: _Builder,
-    sentence: str,
-    states: list[URIRef],
-    orgs: list[URIRef],
-    question_subject: URIRef | None,
-    question_states: list[URIRef],
-) -> URIRef | None:
-    """What a claim is mainly about: a relation it names, else its question's subject."""
-    if len(states) >= 2 and _RELATION_CUE.search(sentence):
-        pair = [s for s in question_states if s in states][:2]
-        if len(pair) < 2:
-            pair = states[:2]
-        return b.relation(pair[0], pair[1])
-    if question_subject is not None and (
-        (not states and not orgs) or set(states) <= set(question_states)
-    ):
-        return question_subject
-    if orgs and not states:
-        return orgs[0]
-    if len(states) == 1:
-        return states[0]
-    return question_subject
+    return Extraction(article, st, records, article_graph(records), warnings)

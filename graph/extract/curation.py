@@ -29,22 +29,27 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cakg.errors import InputError
 from cakg.graph.entities.gazetteer import Gazetteer
-from cakg.graph.extract.article import Extraction, concept
+from cakg.graph.extract.article import Extraction
 from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import CAKG, DCT, PROV, SCHEMA, Minter, bind_prefixes
 from cakg.graph.text.reader import ArticleText
+from cakg.graph.vocabulary import concept_iri, vocabulary
 
 __all__ = ["apply_curation", "find_overlay", "load_overlay"]
 
-_VALUES = {
-    "trend": ("trend", CAKG.hasTrend, ("strengthening", "weakening", "no change", "uncertain")),
-    "type": (
-        "type",
-        CAKG.hasClaimType,
-        ("prediction", "assessment", "recommendation", "observation"),
-    ),
-    "certainty": ("certainty", CAKG.hasCertainty, ("high", "medium", "low")),
-}
+#: The corrections that set a label of a controlled vocabulary (read from the ontology),
+#: and the property each one sets.
+_LABELLED = {"trend": CAKG.hasTrend, "type": CAKG.hasClaimType, "certainty": CAKG.hasCertainty}
+
+
+def _concept(kind: str, raw: Any, where: str, overlay: Path) -> URIRef:
+    """The concept an overlay names by its label (as ``skos:prefLabel`` spells it)."""
+    allowed = [c.label for c in vocabulary(kind)]
+    if str(raw) not in allowed:
+        raise InputError(
+            f"{where}: {kind} must be one of {', '.join(allowed)}, not {raw!r}", path=overlay
+        )
+    return concept_iri(kind, str(raw))
 
 
 def load_overlay(path: Path) -> dict[str, Any]:
@@ -119,16 +124,10 @@ def apply_curation(
             if not isinstance(changes, dict):
                 raise InputError(f"{kind} {number}: corrections must be a mapping", path=overlay)
             for key, raw in changes.items():
-                if key in _VALUES:
-                    scheme, prop, allowed = _VALUES[key]
-                    if str(raw) not in allowed:
-                        raise InputError(
-                            f"{kind} {number}: {key} must be one of "
-                            f"{', '.join(allowed)}, not {raw!r}",
-                            path=overlay,
-                        )
-                    target.remove((subject, prop, None))
-                    cur.add((subject, prop, concept(scheme, str(raw))))
+                if key in _LABELLED:
+                    value = _concept(key, raw, f"{kind} {number}", overlay)
+                    target.remove((subject, _LABELLED[key], None))
+                    cur.add((subject, _LABELLED[key], value))
                 elif key in ("add_mentions", "drop_mentions"):
                     for name in raw or []:
                         iri = _resolve(str(name), minter, gazetteer, overlay)
