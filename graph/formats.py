@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from rdflib import Namespace, URIRef
-
 from cakg.errors import InputError
 
 if TYPE_CHECKING:
@@ -36,8 +34,9 @@ __all__ = [
     "result_format",
 ]
 
-# W3C's IRIs for formats (https://www.w3.org/ns/formats/), used by VoID and DCAT.
-W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+# W3C's IRIs for formats, used by VoID and DCAT. Plain strings: the CLI reads this table at
+# start-up, before rdflib (slow to import) is needed.
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class RdfFormat:
     rdflib: str  # rdflib's parser and serializer name
     oxigraph_name: str  # the member of pyoxigraph.RdfFormat
     keeps_graphs: bool  # a dataset format: named graphs survive a round trip
-    w3c: URIRef
+    w3c: str  # the W3C IRI of the format
     aliases: tuple[str, ...] = ()
     other_media_types: tuple[str, ...] = ()  # older or generic types clients still send
 
@@ -73,18 +72,18 @@ RDF_FORMATS: dict[str, RdfFormat] = {
     f.name: f
     for f in (
         RdfFormat("ttl", "Turtle", (".ttl",), "text/turtle", "turtle", "TURTLE", False,
-                  W3C_FORMATS.Turtle, ("turtle",), ("application/x-turtle",)),
+                  W3C_FORMATS + "Turtle", ("turtle",), ("application/x-turtle",)),
         # rdflib's "nt11" writes UTF-8 as is; its "nt" escapes every non-ASCII character.
         RdfFormat("nt", "N-Triples", (".nt",), "application/n-triples", "nt11", "N_TRIPLES",
-                  False, W3C_FORMATS["N-Triples"], ("ntriples", "n-triples"), ("text/plain",)),
+                  False, W3C_FORMATS + "N-Triples", ("ntriples", "n-triples"), ("text/plain",)),
         RdfFormat("jsonld", "JSON-LD", (".jsonld",), "application/ld+json", "json-ld", "JSON_LD",
-                  False, W3C_FORMATS["JSON-LD"], ("json-ld",)),
+                  False, W3C_FORMATS + "JSON-LD", ("json-ld",)),
         RdfFormat("rdfxml", "RDF/XML", (".rdf", ".owl", ".xml"), "application/rdf+xml", "xml",
-                  "RDF_XML", False, W3C_FORMATS.RDF_XML, ("xml", "rdf")),
+                  "RDF_XML", False, W3C_FORMATS + "RDF_XML", ("xml", "rdf")),
         RdfFormat("trig", "TriG", (".trig",), "application/trig", "trig", "TRIG", True,
-                  W3C_FORMATS.TriG),
+                  W3C_FORMATS + "TriG"),
         RdfFormat("nq", "N-Quads", (".nq", ".nquads"), "application/n-quads", "nquads",
-                  "N_QUADS", True, W3C_FORMATS["N-Quads"], ("nquads", "n-quads")),
+                  "N_QUADS", True, W3C_FORMATS + "N-Quads", ("nquads", "n-quads")),
     )
 }  # fmt: skip
 
@@ -139,10 +138,10 @@ class ResultFormat:
 RESULT_FORMATS: dict[str, ResultFormat] = {
     f.name: f
     for f in (
-        ResultFormat("json", "SPARQL JSON", "application/sparql-results+json", ".srj", True),
-        ResultFormat("xml", "SPARQL XML", "application/sparql-results+xml", ".srx", True),
         ResultFormat("csv", "CSV", "text/csv", ".csv", False),
         ResultFormat("tsv", "TSV", "text/tab-separated-values", ".tsv", False),
+        ResultFormat("json", "SPARQL JSON", "application/sparql-results+json", ".srj", True),
+        ResultFormat("xml", "SPARQL XML", "application/sparql-results+xml", ".srx", True),
     )
 }
 

@@ -282,7 +282,7 @@ def describe_dataset(
         add((ds, VOID.dataDump, URIRef(url)))
         fmt = rdf_format_for_suffix(fname)
         if fmt is not None:
-            add((ds, VOID.feature, fmt.w3c))
+            add((ds, VOID.feature, URIRef(fmt.w3c)))
     if onto_files:
         # The ontology is a dataset of its own, which the data conforms to.
         add((ONTOLOGY_IRI, RDF.type, DCAT.Dataset))
@@ -329,7 +329,7 @@ def _distribution(
     d.add((dist, DCAT.accessURL, URIRef(url)))
     d.add((dist, DCT.license, license))
     if fmt is not None:
-        d.add((dist, DCT.conformsTo, fmt.w3c))
+        d.add((dist, DCT.conformsTo, URIRef(fmt.w3c)))
         # DCAT 3 §6.8.14: the media type as an IANA registry IRI.
         iana = f"https://www.iana.org/assignments/media-types/{fmt.media_type}"
         d.add((dist, DCAT.mediaType, URIRef(iana)))
