@@ -19,6 +19,7 @@ __all__ = ["data_base", "format_term", "label_columns", "serialize_result", "tab
 def format_term(term: Node | None, base: str | None = None) -> str:
     """A term as a person reads it: literal text, or an IRI shortened by a prefix or the base.
 
+    >>> from rdflib import Literal
     >>> format_term(URIRef("http://schema.org/Claim")), format_term(Literal("5", datatype=None))
     ('schema:Claim', '5')
     >>> format_term(URIRef("https://kg.example/id/state/kazakhstan"), base="https://kg.example/id/")
@@ -80,6 +81,7 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
 
     An InputError says when the format does not fit the result's form.
 
+    >>> from rdflib import Literal
     >>> r = QueryResult("SELECT", vars=["x"], rows=[{"x": Literal("a\tb", lang="en")}])
     >>> serialize_result(r, "tsv")
     b'?x\n"a\\tb"@en\n'
@@ -94,8 +96,7 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
     results = RESULT_FORMATS.get(fmt)
     if results is None:
         raise InputError(
-            f"{fmt} is a format for CONSTRUCT and DESCRIBE results; "
-            "rows take csv, tsv, json or xml"
+            f"{fmt} is a format for CONSTRUCT and DESCRIBE results; rows take csv, tsv, json or xml"
         )
     if result.kind == "ASK" and not results.has_boolean:
         raise InputError("SPARQL has no CSV/TSV form for ASK; use json or xml")

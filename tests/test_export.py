@@ -18,12 +18,12 @@ from rdflib.term import Node
 from cakg.cli import cli
 from cakg.graph.formats import RDF_FORMATS
 from cakg.graph.namespaces import DCAT, DCT, ONTOLOGY_IRI, OWL, RDF, SCHEMA, VOID, WD, XSD
+from cakg.graph.ontology import context as jsonld_context
+from cakg.graph.ontology import ontology_graph
 from cakg.graph.publish.export import (
     ALL_FORMATS,
     export_file_name,
     export_ontology,
-    jsonld_context,
-    ontology_graph,
     serialize,
     write_exports,
 )
