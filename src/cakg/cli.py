@@ -494,8 +494,8 @@ def push(
     """
     from typing import cast
 
+    from cakg.graph.store.push import push as push_graph
     from cakg.graph.store.remote import Method
-    from cakg.graph.store.remote import push as push_graph
 
     report = push_graph(
         data_paths(graph),
