@@ -56,8 +56,7 @@ __all__ = [
 
 ALL_FORMATS: tuple[str, ...] = tuple(RDF_FORMATS)
 
-# Extra outputs `write_exports` knows besides the data formats.
-ONTOLOGY_FILES = {"ontology.ttl": "text/turtle", "ontology.rdf": "application/rdf+xml"}
+# The VoID description `write_exports` writes besides the data formats.
 VOID_FILE = "void.ttl"
 
 

@@ -42,7 +42,7 @@ from rdflib import Literal as RLiteral
 from rdflib.term import Node
 
 from cakg.errors import InputError, QuerySyntaxError, RemoteError
-from cakg.graph.formats import rdf_format_for_media_type
+from cakg.graph.formats import find_rdf_format, rdf_format_for_media_type
 from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes
 from cakg.graph.store.chunks import GSP_CHUNK, UPDATE_CHUNK, chunk_triples, ntriples
 from cakg.graph.store.engines import QueryResult, query_kind, with_values
@@ -498,7 +498,8 @@ class RemoteStore:
             target = ds.graph(name)
             for t in self.graph(name):
                 target.add(t)
-        out = ds.serialize(format="nquads" if fmt in ("nq", "nquads") else fmt, encoding="utf-8")
+        spec = find_rdf_format(fmt)
+        out = ds.serialize(format=spec.rdflib if spec else fmt, encoding="utf-8")
         return out if isinstance(out, bytes) else b""
 
 
