@@ -37,13 +37,13 @@ def names(result: Any, var: str = "name") -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def sample() -> cq.Graph:
-    return cq.open(SAMPLE)
+def sample() -> cq.KnowledgeGraphQueries:
+    return cq.open_graph(SAMPLE)
 
 
 @pytest.fixture(scope="module")
-def kg(built: Path) -> cq.Graph:
-    return cq.open(built / "kg.trig")
+def kg(built: Path) -> cq.KnowledgeGraphQueries:
+    return cq.open_graph(built / "kg.trig")
 
 
 # --- the library itself -------------------------------------------------------------------------
@@ -159,7 +159,9 @@ def test_doctests() -> None:
         ("subject", "Kazakhstan-Uzbekistan", f"{ID}relation/kazakhstan--uzbekistan"),
     ],
 )
-def test_resolve_param(sample: cq.Graph, param: str, value: str, expected: str) -> None:
+def test_resolve_param(
+    sample: cq.KnowledgeGraphQueries, param: str, value: str, expected: str
+) -> None:
     assert sample.resolve(param, value) == URIRef(expected)
 
 
@@ -172,12 +174,14 @@ def test_resolve_param(sample: cq.Graph, param: str, value: str, expected: str) 
         ("claim", "the first one", "takes an IRI"),
     ],
 )
-def test_resolve_param_errors(sample: cq.Graph, param: str, value: str, message: str) -> None:
+def test_resolve_param_errors(
+    sample: cq.KnowledgeGraphQueries, param: str, value: str, message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         sample.resolve(param, value)
 
 
-def test_a_value_is_never_pasted_into_the_query(sample: cq.Graph) -> None:
+def test_a_value_is_never_pasted_into_the_query(sample: cq.KnowledgeGraphQueries) -> None:
     """A label with SPARQL syntax in it stays a literal: it finds nothing, it changes nothing."""
     hostile = 'x" } ; DROP ALL ; SELECT * { ?s ?p "'
     with pytest.raises(InputError, match="no person called"):
@@ -185,12 +189,12 @@ def test_a_value_is_never_pasted_into_the_query(sample: cq.Graph) -> None:
     assert sample.query("claims-by-expert", expert=Literal(hostile)).rows == []
 
 
-def test_unknown_parameter_is_named(sample: cq.Graph) -> None:
+def test_unknown_parameter_is_named(sample: cq.KnowledgeGraphQueries) -> None:
     with pytest.raises(InputError, match=r"has no parameter 'country'.*relation, trend"):
         sample.query("experts-expecting-trend", country="Kazakhstan")
 
 
-def test_parameters_restrict_rows(sample: cq.Graph) -> None:
+def test_parameters_restrict_rows(sample: cq.KnowledgeGraphQueries) -> None:
     everyone = sample.query("experts-expecting-trend")
     weakening = sample.query(
         "experts-expecting-trend", relation="Kazakhstan–Kyrgyzstan", trend="weakening"
@@ -202,7 +206,7 @@ def test_parameters_restrict_rows(sample: cq.Graph) -> None:
     assert names(sample.query("experts", country="Kyrgyzstan")) == {"Bob Analyst"}
 
 
-def test_sample_disagreement_and_hedges(sample: cq.Graph) -> None:
+def test_sample_disagreement_and_hedges(sample: cq.KnowledgeGraphQueries) -> None:
     rows = sample.query("disagreements", subject="Kazakhstan-Kyrgyzstan").rows
     assert {
         (str(r["name1"]), str(r["trend1"]), str(r["name2"]), str(r["trend2"])) for r in rows
@@ -212,7 +216,7 @@ def test_sample_disagreement_and_hedges(sample: cq.Graph) -> None:
     assert [str(r["quote"]) for r in hedged] == ["Perhaps the CSTO will matter less."]
 
 
-def test_notebook_dataframe(sample: cq.Graph) -> None:
+def test_notebook_dataframe(sample: cq.KnowledgeGraphQueries) -> None:
     df = sample.dataframe(
         "experts-expecting-trend", relation="Kazakhstan–Kyrgyzstan", trend="worsen"
     )
@@ -248,12 +252,14 @@ def test_violation_query_finds_what_is_broken(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", VIOLATIONS)
-def test_violation_query_is_silent_on_the_sample(sample: cq.Graph, name: str) -> None:
+def test_violation_query_is_silent_on_the_sample(
+    sample: cq.KnowledgeGraphQueries, name: str
+) -> None:
     assert sample.query(name).rows == []
 
 
 @pytest.mark.parametrize("name", VIOLATIONS)
-def test_bundled_article_is_consistent(kg: cq.Graph, name: str) -> None:
+def test_bundled_article_is_consistent(kg: cq.KnowledgeGraphQueries, name: str) -> None:
     """The CI gate: every *-violation query returns no rows on the bundled article."""
     rows = kg.query(name).rows
     assert rows == [], "\n".join(f"{r['focus']}: {r['problem']}" for r in rows[:20])
@@ -268,7 +274,7 @@ def gold_answers(**match: str) -> Iterator[dict[str, Any]]:
             yield a
 
 
-def test_headline_question(kg: cq.Graph) -> None:
+def test_headline_question(kg: cq.KnowledgeGraphQueries) -> None:
     """Which experts expect Kazakh–Kyrgyz relations to worsen, and on what evidence?"""
     expected = {
         a["expert"]
@@ -291,7 +297,7 @@ def test_headline_question(kg: cq.Graph) -> None:
     assert all(int(r["start"]) < int(r["end"]) for r in result.rows)
 
 
-def test_experts(kg: cq.Graph) -> None:
+def test_experts(kg: cq.KnowledgeGraphQueries) -> None:
     rows = {str(r["name"]): r for r in kg.query("experts").rows}
     assert set(rows) == {e["name"] for e in GOLD["experts"]}
     for e in GOLD["experts"]:
@@ -303,7 +309,7 @@ def test_experts(kg: cq.Graph) -> None:
         assert int(r["claims"]) >= int(r["answers"])
 
 
-def test_stance_matrix_on_bilateral_questions(kg: cq.Graph) -> None:
+def test_stance_matrix_on_bilateral_questions(kg: cq.KnowledgeGraphQueries) -> None:
     rows = kg.query("stance-matrix").rows
     got = {(str(r["name"]), str(r["subjectLabel"]), str(r["trend"])) for r in rows}
     for a in gold_answers():
@@ -315,7 +321,7 @@ def test_stance_matrix_on_bilateral_questions(kg: cq.Graph) -> None:
     assert len(rows) == len(GOLD["answers"])
 
 
-def test_divergent_stances_on_the_format_question(kg: cq.Graph) -> None:
+def test_divergent_stances_on_the_format_question(kg: cq.KnowledgeGraphQueries) -> None:
     q = "What changes can occur in the format of regional cooperation?"
     trend = {a["expert"]: a["trend"] for a in gold_answers(question=q)}
     expected = {
@@ -325,18 +331,18 @@ def test_divergent_stances_on_the_format_question(kg: cq.Graph) -> None:
     assert {tuple(sorted((str(r["name1"]), str(r["name2"])))) for r in rows} == expected
 
 
-def test_no_opposite_answers_in_the_bundled_article(kg: cq.Graph) -> None:
+def test_no_opposite_answers_in_the_bundled_article(kg: cq.KnowledgeGraphQueries) -> None:
     """In the gold, nobody else answers the one question answered with 'weakening'."""
     rows = kg.query("disagreements").rows
     assert [r for r in rows if str(r["level"]) == "answer"] == []
 
 
-def test_questions_in_reading_order(kg: cq.Graph) -> None:
+def test_questions_in_reading_order(kg: cq.KnowledgeGraphQueries) -> None:
     texts = [str(r["text"]) for r in kg.query("questions").rows]
     assert texts == [a["question"] for a in GOLD["answers"]]
 
 
-def test_csto_is_the_most_mentioned_organization(kg: cq.Graph) -> None:
+def test_csto_is_the_most_mentioned_organization(kg: cq.KnowledgeGraphQueries) -> None:
     rows = kg.query("organizations-ranked").rows
     assert str(rows[0]["acronym"]) == "CSTO"
     csto_experts = {a["expert"] for a in gold_answers() if "CSTO" in a["organizations"]}
@@ -345,7 +351,7 @@ def test_csto_is_the_most_mentioned_organization(kg: cq.Graph) -> None:
     assert names(claims) == csto_experts
 
 
-def test_memberships_and_what_uzbekistan_is_not_in(kg: cq.Graph) -> None:
+def test_memberships_and_what_uzbekistan_is_not_in(kg: cq.KnowledgeGraphQueries) -> None:
     rows = kg.query("memberships-of-state", state="Uzbekistan", organization="CSTO").rows
     # Uzbekistan left the CSTO in 2012 (public record; the reference data cites its sources).
     assert any(str(r.get("end", "")).startswith("2012") for r in rows)
@@ -356,26 +362,26 @@ def test_memberships_and_what_uzbekistan_is_not_in(kg: cq.Graph) -> None:
     assert f"{ID}org/sco" not in orgs  # both are members
 
 
-def test_co_mentioned_states(kg: cq.Graph) -> None:
+def test_co_mentioned_states(kg: cq.KnowledgeGraphQueries) -> None:
     rows = kg.query("co-mentioned-states", state="Kazakhstan").rows
     partners = {str(r["otherLabel"]) for r in rows}
     assert {"Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"} <= partners
 
 
-def test_recommendations_and_hedges(kg: cq.Graph) -> None:
+def test_recommendations_and_hedges(kg: cq.KnowledgeGraphQueries) -> None:
     recs = kg.query("recommendations", expert="Farkhod Tolipov").rows
     assert any("urgently need to convene" in str(r["quote"]) for r in recs)
     hedged = kg.query("hedged-predictions", expert="Medet Tyulegenov").rows
     assert any("may worsen certain aspects of relations" in str(r["quote"]) for r in hedged)
 
 
-def test_topics_per_expert(kg: cq.Graph) -> None:
+def test_topics_per_expert(kg: cq.KnowledgeGraphQueries) -> None:
     rows = kg.query("topics-by-expert").rows
     assert {str(r["name"]) for r in rows} == {e["name"] for e in GOLD["experts"]}
     assert "security" in {str(r["topicLabel"]) for r in rows}
 
 
-def test_evidence_offsets_point_at_the_quote(kg: cq.Graph) -> None:
+def test_evidence_offsets_point_at_the_quote(kg: cq.KnowledgeGraphQueries) -> None:
     from cakg.graph.text.reader import bundled_article
 
     text = bundled_article().text
@@ -387,13 +393,13 @@ def test_evidence_offsets_point_at_the_quote(kg: cq.Graph) -> None:
     assert {str(r["claim"]) for r in one} == {str(rows[0]["claim"])}
 
 
-def test_agreements_with_parties(kg: cq.Graph) -> None:
+def test_agreements_with_parties(kg: cq.KnowledgeGraphQueries) -> None:
     rows = {str(r["label"]): r for r in kg.query("agreements-and-events").rows}
     declaration = rows["Declaration on Allied Relations"]
     assert set(str(declaration["parties"]).split(", ")) == {"Kazakhstan", "Uzbekistan"}
 
 
-def test_everything_about_kazakh_uzbek_relations(kg: cq.Graph) -> None:
+def test_everything_about_kazakh_uzbek_relations(kg: cq.KnowledgeGraphQueries) -> None:
     rows = kg.query("about-relation", relation="Kazakhstan-Uzbekistan").rows
     questions = {str(r["text"]) for r in rows if str(r["kind"]) == "question"}
     assert "Will bilateral relations between Kazakhstan and Uzbekistan change?" in questions

@@ -22,15 +22,12 @@ from rdflib.term import Node
 from virtuoso import VirtuosoServer, VirtuosoUnavailable, start_virtuoso, stop_virtuoso
 
 from cakg.cli import cli
+from cakg.graph.store.chunks import chunk_triples
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import QueryResult, open_store
-from cakg.graph.store.remote import (
-    RemoteStore,
-    canonical_literal,
-    chunk_triples,
-    derive_endpoints,
-    push,
-)
+from cakg.graph.store.push import push
+from cakg.graph.store.remote import RemoteStore, derive_endpoints
+from cakg.graph.store.sparql_json import canonical_literal
 from cakg.queries import NamedQuery, list_queries, resolve_params
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample" / "export-sample.trig"

@@ -1,4 +1,4 @@
-"""A remote SPARQL 1.1 store behind the same interface as the embedded one, and ``cakg push``.
+"""A remote SPARQL 1.1 store behind the same interface as the embedded one.
 
 :class:`RemoteStore` implements :class:`cakg.graph.store.engines.Store` over HTTP, so every named
 query runs unchanged on Virtuoso, Fuseki, GraphDB or any SPARQL 1.1 server:
@@ -11,8 +11,8 @@ query runs unchanged on Virtuoso, Fuseki, GraphDB or any SPARQL 1.1 server:
   booleans in canonical form), so rows compare equal across engines;
 * graphs are loaded with the SPARQL 1.1 Graph Store HTTP Protocol (POST merges, §5.5;
   DELETE clears, §5.4) where the server has one, else with SPARQL Update ``INSERT DATA``
-  (Update §3.1.1), in chunks that never split a blank node's triples (blank nodes are
-  scoped to one request), with progress on stderr for large graphs.
+  (Update §3.1.1), in chunks that never split a blank node's triples
+  (:mod:`cakg.graph.store.chunks`); ``cakg push`` is :mod:`cakg.graph.store.push`.
 
 Endpoints of common servers are derived from the query endpoint (override them with
 ``gsp_endpoint`` / ``update_endpoint``):
@@ -31,12 +31,8 @@ from __future__ import annotations
 
 import json
 import re
-import struct
-import time
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,38 +41,26 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RLiteral
 from rdflib.term import Node
 
-from cakg.errors import CakgError, InputError
-from cakg.graph.namespaces import DEFAULT_BASE, XSD, bind_prefixes
-from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
-from cakg.graph.store.engines import QueryResult, QuerySyntaxError, query_kind, with_values
+from cakg.errors import InputError, QuerySyntaxError, RemoteError
+from cakg.graph.formats import find_rdf_format, rdf_format_for_media_type
+from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes
+from cakg.graph.store.chunks import GSP_CHUNK, UPDATE_CHUNK, chunk_triples, ntriples
+from cakg.graph.store.engines import QueryResult, query_kind, with_values
+from cakg.graph.store.sparql_json import result_from_json
 
 __all__ = [
     "Endpoints",
-    "PushReport",
+    "Method",
     "RemoteError",
     "RemoteStore",
-    "canonical_literal",
-    "chunk_triples",
     "derive_endpoints",
     "inline_values",
-    "push",
 ]
 
 AuthScheme = Literal["basic", "digest"]
 Method = Literal["auto", "gsp", "update"]
 
 DEFAULT_TIMEOUT = 120.0
-GSP_CHUNK = 20_000  # triples per Graph Store request
-# Triples per INSERT DATA request: Virtuoso 7.2 compiles an update to SQL and refuses
-# more than 10,000 lines of it, which about 2,000 triples exceed; 500 leaves a margin.
-UPDATE_CHUNK = 500
-PROGRESS_FROM = 5_000  # triples: smaller pushes take well under a second
-
-
-class RemoteError(CakgError):
-    """The remote store refused or failed a request (exit 2: fix the endpoint or credentials)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -182,118 +166,10 @@ class _ChallengeAuth(httpx.Auth):
         yield from auth.auth_flow(request)
 
 
-# --- results: SPARQL 1.1 Query Results JSON Format §3 → rdflib terms ---------------------------
-
-_BOOLEAN = {"1": "true", "0": "false", "true": "true", "false": "false"}
-_INTEGERS = {
-    str(XSD[name])
-    for name in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-        "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
-        "unsignedShort", "unsignedByte",
-    )
-}  # fmt: skip
-_SPECIAL_FLOATS = {"inf": "INF", "+inf": "INF", "-inf": "-INF", "nan": "NaN"}
-
-
-def _plain_decimal(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def _float32(value: float) -> str:
-    # The shortest decimal that reads back as the same 32-bit float.
-    packed = struct.pack("<f", value)
-    for digits in range(1, 10):
-        text = f"{value:.{digits}g}"
-        if struct.pack("<f", float(text)) == packed:
-            return _plain_decimal(Decimal(text))
-    return _plain_decimal(Decimal(repr(value)))
-
-
-def canonical_literal(value: str, datatype: str) -> tuple[str, str]:
-    """The literal as Oxigraph stores it: by value, in canonical lexical form.
-
-    Oxigraph keeps values, not spellings: every integer type becomes ``xsd:integer``,
-    numbers lose leading and trailing zeros and exponents, booleans are ``true``/``false``,
-    a zero time zone is ``Z`` (XSD 1.1 Part 2 §3.3 canonical mappings). Rows from a
-    remote store are put in the same form, so they compare equal to the embedded ones.
-
-    >>> canonical_literal("0812", str(XSD.nonNegativeInteger))[0]
-    '812'
-    >>> canonical_literal("1.0E2", str(XSD.double))[0], canonical_literal("1", str(XSD.boolean))[0]
-    ('100', 'true')
-    """
-    text = value.strip()
-    try:
-        if datatype in _INTEGERS:
-            return str(int(text)), str(XSD.integer)
-        if datatype == str(XSD.decimal):
-            return _plain_decimal(Decimal(text)), datatype
-        if datatype in (str(XSD.double), str(XSD.float)):
-            if text.lower() in _SPECIAL_FLOATS:
-                return _SPECIAL_FLOATS[text.lower()], datatype
-            number = float(text)
-            if datatype == str(XSD.float):
-                return _float32(number), datatype
-            return _plain_decimal(Decimal(repr(number))), datatype
-    except (ValueError, ArithmeticError):
-        return value, datatype  # an ill-typed literal stays as written
-    if datatype == str(XSD.boolean):
-        return _BOOLEAN.get(text, value), datatype
-    if datatype in (str(XSD.dateTime), str(XSD.time), str(XSD.date), str(XSD.dateTimeStamp)):
-        text = re.sub(r"(\.\d*?)0+(?=$|[Z+-])", r"\1", text)  # trailing zeros of seconds
-        text = re.sub(r"\.(?=$|[Z+-])", "", text)
-        text = re.sub(r"[+-]00:00$", "Z", text)
-        return text, datatype
-    return value, datatype
-
-
-def _term(binding: Mapping[str, str]) -> Node:
-    kind = binding["type"]
-    value = binding["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        # Virtuoso labels blank nodes `nodeID://b10003`.
-        return BNode(value.removeprefix("nodeID://"))
-    lang = binding.get("xml:lang")
-    if lang:
-        return RLiteral(value, lang=lang)
-    datatype = binding.get("datatype")
-    if datatype is None or datatype == str(XSD.string):
-        # RDF 1.1: a simple literal is an xsd:string; OxigraphStore returns both plain.
-        return RLiteral(value)
-    # Virtuoso writes booleans as 1/0 and keeps derived integer types; Oxigraph does not.
-    value, datatype = canonical_literal(value, datatype)
-    return RLiteral(value, datatype=URIRef(datatype))
-
-
-def _rows(doc: Mapping[str, Any]) -> QueryResult:
-    if "boolean" in doc:
-        return QueryResult("ASK", boolean=bool(doc["boolean"]))
-    names = list(doc.get("head", {}).get("vars", []))
-    rows = [
-        {k: _term(v) for k, v in b.items() if k in names or not names}
-        for b in doc.get("results", {}).get("bindings", [])
-    ]
-    return QueryResult("SELECT", vars=names, rows=rows)
-
-
-_RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/n-quads": "nquads",
-    "application/trig": "trig",
-}
-
-
 def _rdf_format(content_type: str | None) -> str:
-    mime = (content_type or "text/turtle").split(";")[0].strip().lower()
-    return _RDF_TYPES.get(mime, "turtle")
+    """rdflib's parser for a response's media type (Turtle when the server does not say)."""
+    fmt = rdf_format_for_media_type(content_type or "text/turtle")
+    return fmt.rdflib if fmt is not None else "turtle"
 
 
 # --- parameters inside the WHERE clause, for servers that join a trailing VALUES late -------------
@@ -368,69 +244,6 @@ def inline_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     if end is None:
         return with_values(sparql, bindings)
     return f"{sparql[:end]}\n{trailing}\n{sparql[end:]}"
-
-
-# --- chunking that keeps blank nodes together ----------------------------------------------------
-
-
-def chunk_triples(graph: Graph, size: int) -> list[list[tuple[Node, Node, Node]]]:
-    """Split a graph into chunks of about ``size`` triples, never splitting a blank node.
-
-    Blank node labels are scoped to one document or request (RDF 1.1 Concepts §3.4,
-    SPARQL 1.1 Update §3.1.1), so all triples that reach one blank node (through other
-    blank nodes too) go into the same chunk.
-
-    >>> from rdflib import Graph, URIRef, BNode
-    >>> g = Graph(); b = BNode()
-    >>> _ = g.add((URIRef("urn:s"), URIRef("urn:p"), b))
-    >>> _ = g.add((b, URIRef("urn:q"), URIRef("urn:o")))
-    >>> [len(c) for c in chunk_triples(g, 1)]
-    [2]
-    """
-    parent: dict[Node, Node] = {}
-
-    def find(x: Node) -> Node:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    triples = sorted(graph, key=lambda t: tuple(x.n3() for x in t))
-    for s, _, o in triples:
-        if isinstance(s, BNode) and isinstance(o, BNode):
-            a, b = find(s), find(o)
-            if a != b:
-                parent[a] = b
-    groups: dict[Node, list[tuple[Node, Node, Node]]] = {}
-    free: list[tuple[Node, Node, Node]] = []
-    for t in triples:
-        anchor = t[0] if isinstance(t[0], BNode) else t[2] if isinstance(t[2], BNode) else None
-        if anchor is None:
-            free.append(t)
-        else:
-            groups.setdefault(find(anchor), []).append(t)
-    chunks: list[list[tuple[Node, Node, Node]]] = []
-    # Blank-node groups and ground triples go into separate chunks: a store may need a
-    # costlier request for blank nodes (an INSERT template rather than INSERT DATA).
-    for part in ([*groups.values()], [[t] for t in free]):
-        current: list[tuple[Node, Node, Node]] = []
-        for group in part:
-            if current and len(current) + len(group) > size:
-                chunks.append(current)
-                current = []
-            current.extend(group)
-        if current:
-            chunks.append(current)
-    return chunks
-
-
-def _ntriples(triples: Sequence[tuple[Node, Node, Node]]) -> bytes:
-    g = Graph()
-    for t in triples:
-        g.add(t)
-    return g.serialize(format="nt11", encoding="utf-8")
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -566,7 +379,7 @@ class RemoteStore:
             doc = json.loads(body)
         except ValueError as exc:
             raise RemoteError(f"{self.endpoint}: not SPARQL JSON results: {exc}") from None
-        return _rows(doc)
+        return result_from_json(doc)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run a query over the cakg graphs; parameters bound as in every other store."""
@@ -633,7 +446,7 @@ class RemoteStore:
         """Add one chunk of triples to a graph (merging with what it holds)."""
         if not triples:
             return
-        data = _ntriples(triples)
+        data = ntriples(triples)
         if self._use_gsp():
             # Graph Store §5.5: POST merges into the graph. N-Triples is Turtle, and
             # every server reads text/turtle.
@@ -685,7 +498,8 @@ class RemoteStore:
             target = ds.graph(name)
             for t in self.graph(name):
                 target.add(t)
-        out = ds.serialize(format="nquads" if fmt in ("nq", "nquads") else fmt, encoding="utf-8")
+        spec = find_rdf_format(fmt)
+        out = ds.serialize(format=spec.rdflib if spec else fmt, encoding="utf-8")
         return out if isinstance(out, bytes) else b""
 
 
@@ -705,136 +519,3 @@ def _first_line(text: str) -> str:
     text = re.sub(r"<!DOCTYPE[^>]*>|<[^>]+>", " ", text)
     lines = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()]
     return lines[0][:300] if lines else "no message"
-
-
-# --- push ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class PushReport:
-    """What a push did: graphs and triples sent, how, and how long it took."""
-
-    endpoint: str
-    method: str
-    server: str
-    graphs: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    replaced: bool = False
-
-    @property
-    def triples(self) -> int:
-        return sum(self.graphs.values())
-
-
-def _read_sources(source: KnowledgeGraph | Path | Sequence[Path]) -> KnowledgeGraph:
-    if isinstance(source, KnowledgeGraph):
-        return source
-    paths = [source] if isinstance(source, Path) else list(source)
-    kg = KnowledgeGraph()
-    for path in paths:
-        part = load_knowledge_graph(Path(path))
-        kg.base = part.base
-        for name, g in part:
-            target = kg.graph(name)
-            for t in g:
-                target.add(t)
-    return kg
-
-
-def push(
-    source: KnowledgeGraph | Path | Sequence[Path],
-    endpoint: str,
-    *,
-    graph: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    replace: bool = False,
-    update_endpoint: str | None = None,
-    gsp_endpoint: str | None = None,
-    method: Method = "auto",
-    timeout: float = DEFAULT_TIMEOUT,
-    progress: Any = None,
-    chunk_size: int | None = None,
-) -> PushReport:
-    """Load a built graph into a SPARQL 1.1 store, keeping its named graphs.
-
-    ``graph`` loads everything into that one graph instead; ``replace`` empties the
-    target graphs first (otherwise triples are added to what the graphs hold).
-    ``progress`` is a Rich console to draw a progress bar on (stderr in the CLI).
-    """
-    kg = _read_sources(source)
-    if graph is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph):
-        raise InputError(f"--graph must be an absolute IRI: {graph!r}")
-    targets: dict[URIRef, Graph] = {}
-    if graph is not None:
-        merged = kg.merged()
-        targets[URIRef(graph)] = merged
-    else:
-        targets = {name: g for name, g in kg if len(g)}
-    store = RemoteStore(
-        endpoint,
-        update_endpoint=update_endpoint,
-        gsp_endpoint=gsp_endpoint,
-        user=user,
-        password=password,
-        timeout=timeout,
-        base=kg.base,
-        method=method,
-    )
-    began = time.monotonic()
-    with store:
-        ep = store.endpoints
-        use_gsp = store._use_gsp()
-        report = PushReport(
-            endpoint, "graph-store" if use_gsp else "sparql-update", ep.server, replaced=replace
-        )
-        size = chunk_size or (GSP_CHUNK if use_gsp else UPDATE_CHUNK)
-        plan = [(name, chunk_triples(g, size)) for name, g in targets.items()]
-        total = sum(len(c) for _, chunks in plan for c in chunks)
-        advance = _progress_bar(progress, total)
-        try:
-            if replace:
-                for name in targets:
-                    store.clear_graph(name)
-            for name, chunks in plan:
-                for chunk in chunks:
-                    store.add_triples(name, chunk)
-                    advance(len(chunk), str(name))
-                report.graphs[str(name)] = sum(len(c) for c in chunks)
-        finally:
-            advance(0, None)
-    report.seconds = time.monotonic() - began
-    return report
-
-
-def _progress_bar(console: Any, total: int) -> Callable[[int, str | None], None]:
-    """A Rich progress bar on ``console``; ``advance(0, None)`` closes it."""
-    if console is None or total < PROGRESS_FROM:
-        return lambda n, label: None
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    bar = Progress(
-        TextColumn("pushing {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("triples"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    task = bar.add_task("", total=total)
-    bar.start()
-
-    def advance(n: int, label: str | None) -> None:
-        if label is None:
-            bar.stop()
-            return
-        bar.update(task, advance=n, description=label.rsplit("/graph/", 1)[-1])
-
-    return advance

@@ -19,14 +19,20 @@ from typing import TYPE_CHECKING, Any
 from cakg.errors import CakgError, InputError, InvalidDataError
 
 if TYPE_CHECKING:
-    from cakg.queries import Graph, NamedQuery, list_queries, load_query, run_query
-    from cakg.queries import open as open_graph
+    from cakg.queries import (
+        KnowledgeGraphQueries,
+        NamedQuery,
+        list_queries,
+        load_query,
+        open_graph,
+        run_query,
+    )
 
 __all__ = [
     "CakgError",
-    "Graph",
     "InputError",
     "InvalidDataError",
+    "KnowledgeGraphQueries",
     "NamedQuery",
     "__version__",
     "list_queries",
@@ -37,14 +43,9 @@ __all__ = [
 
 # The query library loads rdflib and pyoxigraph: imported on first use, so that `import cakg`
 # (and every `cakg` command) stays fast.
-_LAZY = {
-    "Graph": ("cakg.queries", "Graph"),
-    "NamedQuery": ("cakg.queries", "NamedQuery"),
-    "list_queries": ("cakg.queries", "list_queries"),
-    "load_query": ("cakg.queries", "load_query"),
-    "open_graph": ("cakg.queries", "open"),
-    "run_query": ("cakg.queries", "run_query"),
-}
+_LAZY = frozenset(
+    {"KnowledgeGraphQueries", "NamedQuery", "list_queries", "load_query", "open_graph", "run_query"}
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -52,6 +53,5 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
+        return getattr(importlib.import_module("cakg.queries"), name)
     raise AttributeError(f"module 'cakg' has no attribute {name!r}")

@@ -6,61 +6,20 @@ ontology, a violation query with rows), 2 bad input or usage.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from cakg.errors import CakgError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-# Piped output is as wide as a wide terminal, so tables stay readable in files and logs.
-console = Console(width=None if sys.stdout.isatty() else 200)
-err_console = Console(stderr=True)
-
-
-def reports_errors(func: F) -> F:
-    """Turn a CakgError into one line on stderr and its exit code, without a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CakgError as exc:
-            click.echo(f"cakg: error: {exc.one_line()}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-CELL_MAX = 90  # characters of a table cell; --format csv/json give whole values
-
-
-def _cell(text: str) -> str:
-    """A cell's text on one line; prose is cut at CELL_MAX, identifiers (no spaces) never are."""
-    text = " ".join(text.split())
-    if len(text) <= CELL_MAX or " " not in text:
-        return text
-    return text[: CELL_MAX - 1] + "…"
-
-
-def print_table(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
-    """Print rows as a Rich table: whole headers, long texts cut (use csv/json for all of it)."""
-    table = Table(title=title, show_lines=len(columns) > 4, header_style="bold")
-    widths = [max([len(c)] + [len(_cell(r[i])) for r in rows]) for i, c in enumerate(columns)]
-    for col, width in zip(columns, widths, strict=True):
-        # Short columns keep their width; long texts (quotes) take what is left and wrap.
-        table.add_column(col, overflow="fold", min_width=min(width, max(len(col), 12)))
-    for row in rows:
-        table.add_row(*(_cell(c) for c in row))
-    console.print(table)
-
+from cakg.errors import InputError, InvalidDataError
+from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
+from cakg.terminal import (
+    console,
+    err_console,
+    print_answer,
+    print_network_stats,
+    print_table,
+    reports_errors,
+)
 
 DATA_OPTION = click.option(
     "--data",
@@ -130,10 +89,7 @@ def build(
     for path in report.written:
         console.print(f"wrote {path}")
     if report.violations:
-        click.echo(
-            f"cakg: error: {report.violations} SHACL violation(s); see `cakg validate`", err=True
-        )
-        sys.exit(1)
+        raise InvalidDataError(f"{report.violations} SHACL violation(s); see `cakg validate`")
 
 
 @cli.command()
@@ -152,7 +108,7 @@ def validate(graph: tuple[Path, ...]) -> None:
         ["focus", "path", "message"],
         [[r.focus, r.path, r.message] for r in report.results],
     )
-    sys.exit(1)
+    raise InvalidDataError(f"{len(report.results)} SHACL violation(s)")
 
 
 @cli.command()
@@ -172,8 +128,7 @@ def reason(graph: tuple[Path, ...], out: Path | None) -> None:
 
     report = reason_files(data_paths(graph), out=out)
     if not report.consistent:
-        click.echo(f"cakg: error: inconsistent: {report.explanation}", err=True)
-        sys.exit(1)
+        raise InvalidDataError(f"inconsistent: {report.explanation}")
     console.print(
         f"[green]consistent[/green]: {report.inferred} inferred triples "
         f"in <{report.graph}> ({report.seconds:.1f} s)"
@@ -216,48 +171,8 @@ def evaluate(article: Path, gold: Path) -> None:
 
 # --- query, queries (issue: queries and endpoint) ----------------------------------------------
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "jsonld", "nt")
-
-
-def _open_query_store(
-    data: tuple[Path, ...], endpoint: str | None, user: str | None, password: str | None
-) -> Any:
-    """The local built graph, or a remote SPARQL endpoint through the same Store interface."""
-    if endpoint:
-        from cakg.graph.store.remote import RemoteStore
-
-        return RemoteStore(endpoint, user=user, password=password)
-    from cakg.graph.store.engines import open_store
-
-    return open_store(data_paths(data))
-
-
-def _syntax_error_context(text: str, line: int | None, column: int | None) -> str:
-    """The offending line of a query with a caret under the column (1-based)."""
-    lines = text.splitlines()
-    if line is None or not 1 <= line <= len(lines):
-        return ""
-    src = lines[line - 1]
-    caret = " " * (max(column or 1, 1) - 1) + "^"
-    return f"  {line:>4} | {src}\n       | {caret}"
-
-
-def _locate_syntax_error(text: str, exc: Any) -> tuple[int | None, int | None, str]:
-    """Line, column and message of a syntax error; where Oxigraph can only point at the end of
-    the text, rdflib's parser names the construct that failed."""
-    import re
-
-    message = re.sub(r"^.*?error at \d+:\d+:\s*", "", exc.message).strip()
-    message = re.sub(r"^SPARQL syntax error:\s*(line \d+, column \d+:\s*)?", "", message)
-    line, column = exc.line, exc.column
-    if line is None or line > len(text.splitlines()):
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        try:
-            parseQuery(text)
-        except Exception as other:  # pyparsing's ParseException carries lineno and col
-            line, column = getattr(other, "lineno", line), getattr(other, "col", column)
-    return line, column, message
+# xml is RDF/XML for a graph, as it is SPARQL XML for rows.
+QUERY_FORMATS = ("table", *RESULT_FORMATS, "ttl", "jsonld", "nt")
 
 
 @cli.command()
@@ -310,88 +225,22 @@ def query(
     Exits 1 when a *-violation query returns rows, 2 on bad input (a syntax error shows the
     query's line and column).
     """
-    from cakg.errors import InputError
-    from cakg.graph.store.engines import QuerySyntaxError
-    from cakg.queries import (
-        NamedQuery,
-        data_base,
-        format_term,
-        load_query,
-        parse_header,
-        query_from_file,
-        resolve_params,
-        serialize_result,
-        table_columns,
+    from cakg.queries import parse_param_items
+    from cakg.queries import query as run_query
+
+    answer = run_query(
+        name,
+        file=query_file,
+        sparql=sparql_text,
+        params=parse_param_items(params),
+        data=data_paths(data),
+        endpoint=endpoint,
+        user=user,
+        password=password,
     )
-
-    given = [x for x in (name, query_file, sparql_text) if x is not None]
-    if len(given) != 1:
-        raise InputError("give exactly one of NAME, --file FILE.rq or --sparql TEXT")
-    nq: NamedQuery
-    where: str
-    if query_file is not None:
-        nq, where = query_from_file(query_file), str(query_file)
-    elif sparql_text is not None:
-        nq, where = parse_header("sparql", sparql_text), "--sparql"
-    else:
-        nq = load_query(name or "")
-        where = f"query {nq.name}"
-    values: dict[str, str] = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--param takes KEY=VALUE, got {item!r}")
-        values[key.strip()] = value
-    store = _open_query_store(data, endpoint, user, password)
-    if query_file is not None or sparql_text is not None:
-        # An ad-hoc query's parameters are whatever it is given (no header needed).
-        from cakg.queries import Param
-
-        declared = {p.name for p in nq.params}
-        extra = tuple(Param(k, "") for k in values if k not in declared)
-        nq = NamedQuery(nq.name, nq.title, nq.description, nq.sparql, nq.params + extra)
-    try:
-        result = store.query(nq.sparql, resolve_params(store, nq, values))
-    except QuerySyntaxError as exc:
-        line, column, detail = _locate_syntax_error(nq.sparql, exc)
-        at = f" at line {line}, column {column}" if line is not None else ""
-        click.echo(f"cakg: error: {where}: SPARQL syntax error{at}: {detail}", err=True)
-        context = _syntax_error_context(nq.sparql, line, column)
-        if context:
-            click.echo(context, err=True)
-        sys.exit(2)
-    if fmt == "table":
-        if result.kind == "ASK":
-            console.print("true" if result.boolean else "false")
-        elif result.kind == "CONSTRUCT":
-            sys.stdout.write(result.serialize("ttl").decode("utf-8"))
-        else:
-            base = data_base(store)
-            cols = table_columns(result.vars)
-            rows = [[format_term(row.get(v), base) for v in cols] for row in result.rows]
-            print_table(f"{nq.name}: {len(rows)} row(s)", cols, rows)
-    else:
-        if result.kind == "CONSTRUCT":
-            if fmt in ("csv", "tsv", "json"):
-                raise InputError(
-                    f"{fmt} is a format for SELECT and ASK results; "
-                    "a graph takes ttl, jsonld, nt or xml"
-                )
-            out = result.serialize("rdfxml" if fmt == "xml" else fmt)
-        else:
-            if fmt in ("ttl", "jsonld", "nt"):
-                raise InputError(
-                    f"{fmt} is a format for CONSTRUCT and DESCRIBE results; "
-                    "rows take csv, tsv, json or xml"
-                )
-            if result.kind == "ASK" and fmt in ("csv", "tsv"):
-                raise InputError("SPARQL has no CSV/TSV form for ASK; use json or xml")
-            out = serialize_result(result, fmt)
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
-    if nq.is_violation and result.kind == "SELECT" and result.rows:
-        click.echo(f"cakg: error: {nq.name}: {len(result.rows)} violation(s)", err=True)
-        sys.exit(1)
+    print_answer(answer, fmt)
+    if answer.violations:
+        raise InvalidDataError(f"{answer.query.name}: {answer.violations} violation(s)")
 
 
 @cli.command()
@@ -408,7 +257,7 @@ def query(
 @reports_errors
 def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | None) -> None:
     """List the named queries with their parameters and what they answer."""
-    from cakg.queries import format_term, list_queries, run_query
+    from cakg.queries import format_term, list_queries, open_graph, violation_results
 
     library = list_queries()
     if not check:
@@ -428,25 +277,19 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
             [[nq.name, ", ".join(p.name for p in nq.params), nq.title] for nq in library],
         )
         return
-    store = _open_query_store(data, endpoint, None, None)
-    failed = 0
-    summary: list[list[str]] = []
-    for nq in library:
-        if not nq.is_violation:
-            continue
-        result = run_query(store, nq)
-        summary.append([nq.name, str(len(result.rows))])
+    results = violation_results(open_graph(data_paths(data), endpoint=endpoint).store)
+    for nq, result in results:
         if result.rows:
-            failed += 1
             print_table(
                 f"{nq.name}: {len(result.rows)} violation(s)",
                 list(result.vars),
                 [[format_term(r.get(v)) for v in result.vars] for r in result.rows[:50]],
             )
+    summary = [[nq.name, str(len(result.rows))] for nq, result in results]
     print_table("consistency report", ["violation query", "rows"], summary)
+    failed = sum(1 for _, result in results if result.rows)
     if failed:
-        click.echo(f"cakg: error: {failed} violation query(ies) returned rows", err=True)
-        sys.exit(1)
+        raise InvalidDataError(f"{failed} violation query(ies) returned rows")
 
 
 # --- serve ---------------------------------------------------------------------------------------
@@ -523,8 +366,6 @@ def serve(
     from cakg.server import serve as run_server
 
     if store_dir is not None and data:
-        from cakg.errors import InputError
-
         raise InputError("give --data or --store, not both")
     err_console.print(
         f"cakg serve: http://{host}:{port}/ (SPARQL endpoint /sparql); "
@@ -546,7 +387,7 @@ def serve(
 
 # --- export, push --------------------------------------------------------------------------------
 
-EXPORT_FORMATS = ("ttl", "nt", "jsonld", "rdfxml", "trig", "nq", "ontology", "void", "all")
+EXPORT_FORMATS = (*RDF_FORMATS, "ontology", "void", "all")
 
 
 @cli.command()
@@ -653,8 +494,8 @@ def push(
     """
     from typing import cast
 
+    from cakg.graph.store.push import push as push_graph
     from cakg.graph.store.remote import Method
-    from cakg.graph.store.remote import push as push_graph
 
     report = push_graph(
         data_paths(graph),
@@ -739,45 +580,7 @@ def view(
     kinds: list[str] = list(KINDS) if kind == "all" else [kind]
     if stats:
         for vs in network_stats(store, kinds, focus=focus, depth=depth):
-            a = vs.analytics
-            g = vs.network
-            where = f" around {focus} (depth {depth})" if focus else ""
-            print_table(
-                f"{vs.kind}{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges, "
-                f"{len(a['communities'])} Louvain communities (modularity {a['modularity']:.3f})"
-                + (
-                    f", betweenness estimated from {a['betweenness_samples']} sources"
-                    if a["approximate"]
-                    else ""
-                ),
-                ["node", "type", "degree", "betweenness", "community"],
-                [
-                    [
-                        r["label"],
-                        r["kind"].replace("international-organization", "intl. organization"),
-                        f"{r['degree']:.3f}",
-                        f"{r['betweenness']:.3f}",
-                        str(r["community"]),
-                    ]
-                    for r in vs.top(10)
-                ],
-            )
-            print_table(
-                None,
-                ["community", "size", "members (most central first)"],
-                [
-                    [
-                        str(i),
-                        str(len(c)),
-                        ", ".join(
-                            str(g.nodes[x].get("label") or x)
-                            for x in sorted(c, key=lambda x: -a["degree"].get(x, 0.0))[:8]
-                        )
-                        + (" …" if len(c) > 8 else ""),
-                    ]
-                    for i, c in enumerate(a["communities"][:10])
-                ],
-            )
+            print_network_stats(vs, focus, depth)
         if out is None:
             return
     target = out if out is not None else Path("out") / "views"
