@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from cakg.errors import CakgError, InputError
+from cakg.graph.store.engines import OxigraphStore, QuerySyntaxError, open_store
 
 __all__ = [
     "DataSource",
@@ -71,22 +72,15 @@ class WorkerCrashed(CakgError):
 # --- the worker process -----------------------------------------------------------------------
 
 
-def _open(source: DataSource) -> Any:
-    from cakg.graph.store.engines import OxigraphStore, open_store
-
+def _open(source: DataSource) -> OxigraphStore:
     if source.store_dir is not None:
-        import pyoxigraph as ox
-
-        store = OxigraphStore()
-        # Read-only: several worker processes may open the same on-disk store at once.
-        store._store = ox.Store.read_only(source.store_dir)
-        return store
+        # Read-only: several worker processes open the same on-disk store at once.
+        return OxigraphStore.open_read_only(source.store_dir)
     return open_store(list(source.paths))
 
 
 def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -> None:
     """Load the data once, then answer tasks until the pipe closes."""
-    from cakg.graph.store.engines import QuerySyntaxError
     from cakg.server.tasks import handle, startup_info
 
     try:
@@ -107,7 +101,7 @@ def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", handle(store, source, task)))
+            conn.send(("ok", handle(store, task)))
         except QuerySyntaxError as exc:
             conn.send(("error", "syntax", exc.one_line(), exc.line, exc.column))
         except CakgError as exc:
