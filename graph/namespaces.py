@@ -68,6 +68,7 @@ __all__ = [
     "XSD",
     "Minter",
     "bind_prefixes",
+    "graph_base",
     "slugify",
 ]
 
@@ -138,6 +139,16 @@ class Minter:
 
     def article_graph(self, slug: str) -> URIRef:
         return self.graph(f"article/{slugify(slug)}")
+
+
+def graph_base(name: str) -> str | None:
+    """The base IRI a named graph was minted under (``<base>graph/<name>``), else None.
+
+    >>> graph_base("https://example.org/kg/graph/article/x"), graph_base("urn:x")
+    ('https://example.org/kg/', None)
+    """
+    head, sep, _ = name.partition("/graph/")
+    return head + "/" if sep else None
 
 
 def bind_prefixes(graph: Graph) -> None:

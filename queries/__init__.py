@@ -41,7 +41,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from cakg.errors import InputError
-from cakg.graph.namespaces import CAKG, PREFIXES, SCHEMA, slugify
+from cakg.graph.namespaces import CAKG, PREFIXES, SCHEMA, graph_base, slugify
 from cakg.graph.store.engines import QueryResult, Store, open_store, query_kind
 
 __all__ = [
@@ -542,11 +542,7 @@ def data_base(store: Store) -> str | None:
         names = store.graph_names()
     except Exception:  # a remote store may not list graphs; the display just stays longer
         return None
-    for name in names:
-        text = str(name)
-        if "/graph/" in text:
-            return text.split("/graph/")[0] + "/"
-    return None
+    return next((b for name in names if (b := graph_base(str(name)))), None)
 
 
 # --- results as text -----------------------------------------------------------------------------

@@ -16,10 +16,11 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from cakg.cli import cli
+from cakg.graph.formats import RDF_FORMATS
 from cakg.graph.namespaces import DCAT, DCT, ONTOLOGY_IRI, OWL, RDF, SCHEMA, VOID, WD, XSD
 from cakg.graph.publish.export import (
     ALL_FORMATS,
-    FORMATS,
+    export_file_name,
     export_ontology,
     jsonld_context,
     ontology_graph,
@@ -99,8 +100,8 @@ def _env(seed: str) -> dict[str, str]:
 def test_format_reads_back_as_the_built_graph(
     kg: KnowledgeGraph, merged: Graph, exported: Path, fmt: str
 ) -> None:
-    data = (exported / FORMATS[fmt].filename).read_bytes()
-    if FORMATS[fmt].keeps_graphs:
+    data = (exported / export_file_name(fmt)).read_bytes()
+    if RDF_FORMATS[fmt].keeps_graphs:
         ds = Dataset()
         ds.parse(data=data, format=RDFLIB_FORMAT[fmt])
         names = {g.identifier for g in ds.graphs() if len(g)}
@@ -120,11 +121,11 @@ def test_oxigraph_reads_every_format(
 ) -> None:
     """The embedded store's own parser agrees (it reads kg.trig for every query)."""
     store = ox.Store()
-    data = (exported / FORMATS[fmt].filename).read_bytes()
-    target = None if FORMATS[fmt].keeps_graphs else ox.NamedNode("urn:x-test:g")
+    data = (exported / export_file_name(fmt)).read_bytes()
+    target = None if RDF_FORMATS[fmt].keeps_graphs else ox.NamedNode("urn:x-test:g")
     store.load(data, format=OX_FORMAT[fmt], to_graph=target)
     quads = sum(len(g) for _, g in kg)
-    assert len(store) == (quads if FORMATS[fmt].keeps_graphs else len(merged))
+    assert len(store) == (quads if RDF_FORMATS[fmt].keeps_graphs else len(merged))
 
 
 def test_jsonld_expands_to_the_same_triples(merged: Graph, exported: Path) -> None:
@@ -193,7 +194,7 @@ def test_awkward_literals_survive_every_format() -> None:
         g.add((s, URIRef(f"https://cakg.example.org/ontology#p{i}"), v))
     for fmt in ALL_FORMATS:
         data = serialize(kg, fmt)
-        back = Dataset() if FORMATS[fmt].keeps_graphs else Graph()
+        back = Dataset() if RDF_FORMATS[fmt].keeps_graphs else Graph()
         back.parse(data=data, format=RDFLIB_FORMAT[fmt])
         got = back.graph(g.identifier) if isinstance(back, Dataset) else back
         if fmt == "jsonld":
@@ -323,7 +324,7 @@ def test_dcat_has_one_distribution_per_file(kg: KnowledgeGraph, exported: Path) 
         assert str(d.value(dist, DCAT.mediaType)).startswith("https://www.iana.org/assignments/")
         assert _int(d, dist, DCAT.byteSize) == (exported / name).stat().st_size
     dumps = {str(u).rsplit("/", 1)[-1] for u in d.objects(ds, VOID.dataDump)}
-    assert dumps == {FORMATS[f].filename for f in ALL_FORMATS}
+    assert dumps == {export_file_name(f) for f in ALL_FORMATS}
     # The sources: every article, with its publisher.
     articles = set(kg.merged().subjects(RDF.type, SCHEMA.Article))
     assert set(d.objects(ds, DCT.source)) == articles

@@ -26,10 +26,11 @@ from rdflib.term import Node
 
 from cakg.errors import InputError
 from cakg.graph.check.validate import short
+from cakg.graph.formats import RDF_FORMATS, RdfFormat, rdf_format_for_suffix
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes
 from cakg.graph.ontology import closure, materialize, ontology_graph
-from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
+from cakg.graph.store.dataset import KnowledgeGraph, built_graph_files, load_knowledge_graph
 
 __all__ = ["ReasonReport", "explain_inconsistency", "reason_files", "reason_graph"]
 
@@ -497,18 +498,10 @@ def reason_graph(kg: KnowledgeGraph, *, property_values: bool = False) -> Reason
     )
 
 
-def _merge(kgs: Sequence[KnowledgeGraph]) -> KnowledgeGraph:
-    out = KnowledgeGraph(base=kgs[0].base)
-    for kg in kgs:
-        for name, g in kg:
-            target = out.graph(name)
-            for t in g:
-                target.add(t)
-    return out
-
-
-def _dataset_path(path: Path) -> Path:
-    return path / "kg.trig" if path.is_dir() else path
+def _dataset_format(path: Path) -> RdfFormat | None:
+    """The format of a file that can hold the separate inferred graph (TriG, N-Quads)."""
+    fmt = rdf_format_for_suffix(path)
+    return fmt if fmt is not None and fmt.keeps_graphs else None
 
 
 def reason_files(paths: Sequence[Path] | Path, out: Path | None = None) -> ReasonReport:
@@ -518,25 +511,20 @@ def reason_files(paths: Sequence[Path] | Path, out: Path | None = None) -> Reaso
     TriG or N-Quads dataset (atomically); Turtle and other single-graph inputs are not
     rewritten, because they cannot hold the separate inferred graph.
     """
-    items = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
+    items = built_graph_files(paths)
     if not items:
         raise InputError("no graph given")
-    kg = _merge([load_knowledge_graph(p) for p in items])
+    kg = load_knowledge_graph(items)
     report = reason_graph(kg)
     if not report.consistent:
         return report
     target: Path | None = None
-    fmt = "trig"
     if out is not None:
-        target = _dataset_path(out) if out.exists() and out.is_dir() else out
-        fmt = "nquads" if target.suffix.lower() in (".nq", ".nquads") else "trig"
-    elif len(items) == 1:
-        source = _dataset_path(items[0])
-        suffix = source.suffix.lower()
-        if suffix in (".trig", ".nq", ".nquads"):
-            target = source
-            fmt = "trig" if suffix == ".trig" else "nquads"
+        target = out / "kg.trig" if out.is_dir() else out
+    elif len(items) == 1 and _dataset_format(items[0]) is not None:
+        target = items[0]
     if target is not None:
-        data = kg.dataset().serialize(format=fmt, encoding="utf-8")
+        fmt = _dataset_format(target) or RDF_FORMATS["trig"]
+        data = kg.dataset().serialize(format=fmt.rdflib, encoding="utf-8")
         report.written = atomic_write(target, data)
     return report

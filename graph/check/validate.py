@@ -178,12 +178,4 @@ def validate_graph(
 
 def validate_files(paths: Sequence[Path] | Path) -> ValidationReport:
     """Validate built graph files (TriG, N-Quads, or any RDF file; all named graphs merged)."""
-    items = [paths] if isinstance(paths, Path) else list(paths)
-    merged = Graph()
-    bind_prefixes(merged)
-    for path in items:
-        kg = load_knowledge_graph(Path(path))
-        for _, g in kg:
-            for t in g:
-                merged.add(t)
-    return validate_graph(merged, inplace=True)
+    return validate_graph(load_knowledge_graph(paths).merged(), inplace=True)

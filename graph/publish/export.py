@@ -40,16 +40,16 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from cakg.errors import InputError
+from cakg.graph.formats import RDF_FORMATS, find_rdf_format
 from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, XSD, bind_prefixes
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
 __all__ = [
     "ALL_FORMATS",
-    "FORMATS",
-    "ExportFormat",
     "Prepared",
     "canonical_quads",
+    "export_file_name",
     "export_files",
     "export_ontology",
     "jsonld_context",
@@ -64,52 +64,28 @@ Quad = tuple[Node, Node, Node, URIRef]
 Triple = tuple[Node, Node, Node]
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    """One export format: its CLI name, file name, IANA media type, and whether it keeps graphs."""
-
-    name: str
-    filename: str
-    media_type: str
-    keeps_graphs: bool
-    title: str
-
-
-FORMATS: dict[str, ExportFormat] = {
-    f.name: f
-    for f in (
-        ExportFormat("ttl", "kg.ttl", "text/turtle", False, "Turtle"),
-        ExportFormat("nt", "kg.nt", "application/n-triples", False, "N-Triples"),
-        ExportFormat("jsonld", "kg.jsonld", "application/ld+json", False, "JSON-LD"),
-        ExportFormat("rdfxml", "kg.rdf", "application/rdf+xml", False, "RDF/XML"),
-        ExportFormat("trig", "kg.trig", "application/trig", True, "TriG"),
-        ExportFormat("nq", "kg.nq", "application/n-quads", True, "N-Quads"),
-    )
-}
-ALL_FORMATS: tuple[str, ...] = tuple(FORMATS)
+ALL_FORMATS: tuple[str, ...] = tuple(RDF_FORMATS)
 
 # Extra outputs `write_exports` knows besides the data formats.
 ONTOLOGY_FILES = {"ontology.ttl": "text/turtle", "ontology.rdf": "application/rdf+xml"}
 VOID_FILE = "void.ttl"
 
-_ALIASES = {
-    "turtle": "ttl",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "json-ld": "jsonld",
-    "xml": "rdfxml",
-    "rdf": "rdfxml",
-    "nquads": "nq",
-    "n-quads": "nq",
-}
+
+def export_file_name(fmt: str) -> str:
+    """The file an export format is written to: ``kg`` and the format's suffix.
+
+    >>> export_file_name("rdfxml")
+    'kg.rdf'
+    """
+    return "kg" + RDF_FORMATS[_format_name(fmt)].suffix
 
 
 def _format_name(fmt: str) -> str:
-    name = _ALIASES.get(fmt.lower(), fmt.lower())
-    if name not in FORMATS:
+    spec = find_rdf_format(fmt)
+    if spec is None:
         known = ", ".join(ALL_FORMATS)
         raise InputError(f"unknown export format {fmt!r} (use one of {known}, all)")
-    return name
+    return spec.name
 
 
 # --- canonical blank nodes and term order --------------------------------------------------------
@@ -670,10 +646,10 @@ def write_exports(
     sizes: dict[str, int] = {}
     prep = prepare(kg) if data else None
     for name in data:
-        spec = FORMATS[name]
+        filename = export_file_name(name)
         payload = _write(prep, name) if prep is not None else b""
-        written.append(atomic_write(out_dir / spec.filename, payload))
-        sizes[spec.filename] = len(payload)
+        written.append(atomic_write(out_dir / filename, payload))
+        sizes[filename] = len(payload)
     if ontology:
         for path in export_ontology(out_dir, kg):
             written.append(path)
@@ -739,14 +715,7 @@ def export_files(
 
     ``out`` is a folder, or a file name when exactly one data format is asked for.
     """
-    kg = KnowledgeGraph()
-    for path in data:
-        part = load_knowledge_graph(path)
-        kg.base = part.base
-        for name, g in part:
-            target = kg.graph(name)
-            for t in g:
-                target.add(t)
+    kg = load_knowledge_graph(data)
     fmts = list(formats)
     names, ontology, void = _expand_formats(fmts)
     if out.suffix and not out.is_dir() and len(names) == 1 and not (ontology or void):

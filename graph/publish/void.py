@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 import cakg
 from cakg.errors import InputError
+from cakg.graph.formats import rdf_format_for_suffix
 from cakg.graph.namespaces import (
     DCAT,
     DCT,
@@ -56,7 +57,6 @@ __all__ = [
 ]
 
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 # DCAT 3 §6.4.18; rdflib's DCAT namespace predates DCAT 3 and lacks it.
 DCAT_VERSION = URIRef(f"{DCAT}version")
@@ -73,26 +73,6 @@ RIGHTS = (
 
 # Wikidata, named by its own Wikidata item (Q2013), as the objects target of the linkset.
 WIKIDATA = WD.Q2013
-
-# File suffix → (W3C format IRI for void:feature / dct:conformsTo, IANA media type).
-_MEDIA = {
-    ".ttl": (FORMATS_NS.Turtle, "text/turtle"),
-    ".nt": (FORMATS_NS["N-Triples"], "application/n-triples"),
-    ".jsonld": (FORMATS_NS["JSON-LD"], "application/ld+json"),
-    ".rdf": (FORMATS_NS.RDF_XML, "application/rdf+xml"),
-    ".owl": (FORMATS_NS.RDF_XML, "application/rdf+xml"),
-    ".trig": (FORMATS_NS.TriG, "application/trig"),
-    ".nq": (FORMATS_NS["N-Quads"], "application/n-quads"),
-}
-_TITLES = {
-    ".ttl": "Turtle",
-    ".nt": "N-Triples",
-    ".jsonld": "JSON-LD",
-    ".rdf": "RDF/XML",
-    ".owl": "RDF/XML",
-    ".trig": "TriG",
-    ".nq": "N-Quads",
-}
 
 
 def dataset_iri(kg: KnowledgeGraph) -> URIRef:
@@ -300,9 +280,9 @@ def describe_dataset(
     for fname, url in data_files.items():
         _distribution(d, ds, fname, url, sizes, license, "cakg knowledge graph")
         add((ds, VOID.dataDump, URIRef(url)))
-        fmt = _MEDIA.get(_suffix(fname))
+        fmt = rdf_format_for_suffix(fname)
         if fmt is not None:
-            add((ds, VOID.feature, fmt[0]))
+            add((ds, VOID.feature, fmt.w3c))
     if onto_files:
         # The ontology is a dataset of its own, which the data conforms to.
         add((ONTOLOGY_IRI, RDF.type, DCAT.Dataset))
@@ -330,11 +310,6 @@ def describe_dataset(
     return d
 
 
-def _suffix(fname: str) -> str:
-    dot = fname.rfind(".")
-    return fname[dot:].lower() if dot >= 0 else ""
-
-
 def _distribution(
     d: Graph,
     dataset: URIRef,
@@ -344,23 +319,21 @@ def _distribution(
     license: URIRef,
     what: str,
 ) -> None:
-    suffix = _suffix(fname)
+    fmt = rdf_format_for_suffix(fname)
     dist = URIRef(f"{dataset}/distribution/{fname}")
     d.add((dataset, DCAT.distribution, dist))
     d.add((dist, RDF.type, DCAT.Distribution))
-    title = _TITLES.get(suffix, fname)
+    title = fmt.title if fmt is not None else fname
     d.add((dist, DCT.title, Literal(f"{what} ({title}, {fname})", lang="en")))
     d.add((dist, DCAT.downloadURL, URIRef(url)))
     d.add((dist, DCAT.accessURL, URIRef(url)))
     d.add((dist, DCT.license, license))
-    fmt = _MEDIA.get(suffix)
     if fmt is not None:
-        d.add((dist, DCT.conformsTo, fmt[0]))
+        d.add((dist, DCT.conformsTo, fmt.w3c))
         # DCAT 3 §6.8.14: the media type as an IANA registry IRI.
-        d.add(
-            (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{fmt[1]}"))
-        )
-        d.add((dist, DCT_FORMAT, Literal(fmt[1])))
+        iana = f"https://www.iana.org/assignments/media-types/{fmt.media_type}"
+        d.add((dist, DCAT.mediaType, URIRef(iana)))
+        d.add((dist, DCT_FORMAT, Literal(fmt.media_type)))
     if sizes and fname in sizes:
         d.add((dist, DCAT.byteSize, Literal(sizes[fname], datatype=XSD.nonNegativeInteger)))
 

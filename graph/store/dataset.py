@@ -6,16 +6,17 @@ It is serialized canonically as TriG (`kg.trig`), which keeps the named graphs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
 from cakg.errors import InputError
-from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes
+from cakg.graph.formats import rdf_format_for_suffix
+from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes, graph_base
 
-__all__ = ["KnowledgeGraph", "load_knowledge_graph"]
+__all__ = ["KnowledgeGraph", "built_graph_file", "built_graph_files", "load_knowledge_graph"]
 
 
 @dataclass
@@ -59,33 +60,58 @@ class KnowledgeGraph:
         return out
 
 
-def load_knowledge_graph(path: Path) -> KnowledgeGraph:
-    """Read a TriG or N-Quads file back into named graphs (base taken from the graph names)."""
+def built_graph_file(path: Path | str) -> Path:
+    """The file of a built graph: the path itself, or the kg.trig of a build's folder."""
+    path = Path(path)
     if not path.exists():
         raise InputError("no such file (build the graph first with `cakg build`)", path=path)
     if path.is_dir():
-        path = path / "kg.trig"
-        if not path.exists():
-            raise InputError("no kg.trig in this folder", path=path.parent)
-    fmt = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}.get(path.suffix.lower())
+        if not (path / "kg.trig").exists():
+            raise InputError(
+                "no kg.trig in this folder (run `cakg build -o` here first)", path=path
+            )
+        return path / "kg.trig"
+    return path
+
+
+def built_graph_files(paths: Path | str | Sequence[Path | str]) -> list[Path]:
+    """The files of one or more built graphs (see :func:`built_graph_file`)."""
+    items = [paths] if isinstance(paths, Path | str) else list(paths)
+    return [built_graph_file(p) for p in items]
+
+
+def _read_file(path: Path) -> Dataset:
+    """One RDF file as a Dataset: TriG and N-Quads keep their graphs, others get one named
+    after the file."""
+    fmt = rdf_format_for_suffix(path)
     ds = Dataset()
     try:
-        if fmt is None:
-            ds.graph(URIRef(path.resolve().as_uri())).parse(path, format=None)
+        if fmt is not None and fmt.keeps_graphs:
+            ds.parse(path, format=fmt.rdflib)
         else:
-            ds.parse(path, format=fmt)
+            # Unknown suffixes are left to rdflib's own guess (it defaults to Turtle).
+            ds.graph(URIRef(path.resolve().as_uri())).parse(path, format=None)
     except Exception as exc:  # rdflib raises many parser-specific types
         raise InputError(
             f"not valid RDF: {str(exc).splitlines()[0] if str(exc) else exc}", path=path
         ) from None
+    return ds
+
+
+def load_knowledge_graph(paths: Path | str | Sequence[Path | str]) -> KnowledgeGraph:
+    """Read built graph files (or build folders) into one KnowledgeGraph, merging their graphs.
+
+    The base is read from the graph names (``<base>graph/…``), the first file's that has one.
+    """
     kg = KnowledgeGraph()
-    for g in ds.graphs():
-        if not isinstance(g.identifier, URIRef) or len(g) == 0:
-            continue
-        target = kg.graph(g.identifier)
-        for t in g:
-            target.add(t)
-        name = str(g.identifier)
-        if "/graph/" in name:
-            kg.base = name.split("/graph/")[0] + "/"
+    base: str | None = None
+    for path in built_graph_files(paths):
+        for g in _read_file(path).graphs():
+            if not isinstance(g.identifier, URIRef) or len(g) == 0:
+                continue
+            target = kg.graph(g.identifier)
+            for t in g:
+                target.add(t)
+            base = base or graph_base(str(g.identifier))
+    kg.base = base or DEFAULT_BASE
     return kg

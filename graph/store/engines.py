@@ -18,7 +18,7 @@ so a named query binds each parameter to a projected variable).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast, runtime_checkable
@@ -29,8 +29,10 @@ from rdflib import Literal as RLiteral
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from cakg.errors import InputError
+from cakg.errors import InputError, QuerySyntaxError, syntax_error_position
+from cakg.graph.formats import find_rdf_format, rdf_format, rdf_format_for_suffix
 from cakg.graph.namespaces import XSD, bind_prefixes
+from cakg.graph.store.dataset import built_graph_files
 
 QueryKind = Literal["SELECT", "ASK", "CONSTRUCT"]
 
@@ -45,16 +47,6 @@ __all__ = [
     "to_rdflib",
     "with_values",
 ]
-
-
-class QuerySyntaxError(InputError):
-    """A SPARQL query that does not parse; carries the line and column where known."""
-
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
-        self.column = column
-        where = f"line {line}, column {column}: " if line is not None else ""
-        super().__init__(f"SPARQL syntax error: {where}{message}")
-        self.line = line
 
 
 @dataclass
@@ -91,8 +83,8 @@ class QueryResult:
         if self.kind == "CONSTRUCT":
             g = self.graph if self.graph is not None else Graph()
             bind_prefixes(g)
-            rdf_fmt = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt11", "rdfxml": "xml"}
-            return g.serialize(format=rdf_fmt.get(fmt, fmt), encoding="utf-8")
+            spec = find_rdf_format(fmt)
+            return g.serialize(format=spec.rdflib if spec else fmt, encoding="utf-8")
         if fmt == "tsv" and self.kind == "SELECT":
             # rdflib has no TSV writer; SPARQL 1.1 CSV/TSV §3: a header of ?vars, then
             # one row per solution with each term in Turtle syntax.
@@ -239,17 +231,6 @@ def _to_ox(term: Node) -> Any:
     raise TypeError(f"unsupported term {term!r}")
 
 
-_OX_SYNTAX = re.compile(r"(?:line|at)\s+(\d+)\D+(?:column\s+)?(\d+)", re.IGNORECASE)
-
-
-def _syntax_error(exc: Exception) -> QuerySyntaxError:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    m = _OX_SYNTAX.search(str(exc))
-    if m:
-        return QuerySyntaxError(text, line=int(m.group(1)), column=int(m.group(2)))
-    return QuerySyntaxError(text)
-
-
 class OxigraphStore:
     """The embedded store (pyoxigraph), in memory or on disk; queries see the union of graphs."""
 
@@ -262,12 +243,7 @@ class OxigraphStore:
 
     def load_dataset(self, data: bytes, fmt: str = "trig") -> None:
         """Load a serialized dataset (TriG or N-Quads), keeping its named graphs."""
-        ox_fmt = {
-            "trig": ox.RdfFormat.TRIG,
-            "nquads": ox.RdfFormat.N_QUADS,
-            "nq": ox.RdfFormat.N_QUADS,
-        }
-        self._store.load(data, format=ox_fmt[fmt])
+        self._store.load(data, format=rdf_format(fmt).oxigraph)
 
     def load_graph_file(self, data: bytes, fmt: ox.RdfFormat, name: URIRef | None) -> None:
         target = ox.NamedNode(str(name)) if name is not None else ox.DefaultGraph()
@@ -278,7 +254,7 @@ class OxigraphStore:
         try:
             res = self._store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise _syntax_error(exc) from None
+            raise QuerySyntaxError.from_message(str(exc)) from None
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
@@ -302,15 +278,10 @@ class OxigraphStore:
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
-            raise _syntax_error(exc) from None
+            raise QuerySyntaxError.from_message(str(exc)) from None
 
     def serialize(self, fmt: str = "nquads") -> bytes:
-        ox_fmt = {
-            "nquads": ox.RdfFormat.N_QUADS,
-            "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG,
-        }
-        out = self._store.dump(format=ox_fmt[fmt])
+        out = self._store.dump(format=rdf_format(fmt).oxigraph)
         return out if isinstance(out, bytes) else b""
 
     def graph_names(self) -> list[URIRef]:
@@ -480,7 +451,8 @@ class RdflibStore:
         return QueryResult("SELECT", vars=names, rows=rows)
 
     def serialize(self, fmt: str = "nquads") -> bytes:
-        out = self.dataset.serialize(format="nquads" if fmt == "nq" else fmt, encoding="utf-8")
+        spec = find_rdf_format(fmt)
+        out = self.dataset.serialize(format=spec.rdflib if spec else fmt, encoding="utf-8")
         return out if isinstance(out, bytes) else b""
 
     def graph_names(self) -> list[URIRef]:
@@ -492,48 +464,26 @@ class RdflibStore:
 
 
 def _load_into(store: OxigraphStore, path: Path) -> None:
-    suffix = path.suffix.lower()
-    data = path.read_bytes()
-    try:
-        if suffix in (".trig", ".nq", ".nquads"):
-            store.load_dataset(data, "trig" if suffix == ".trig" else "nquads")
-            return
-        fmt = {
-            ".ttl": ox.RdfFormat.TURTLE,
-            ".nt": ox.RdfFormat.N_TRIPLES,
-            ".rdf": ox.RdfFormat.RDF_XML,
-            ".owl": ox.RdfFormat.RDF_XML,
-            ".xml": ox.RdfFormat.RDF_XML,
-            ".jsonld": ox.RdfFormat.JSON_LD,
-        }.get(suffix)
-        if fmt is None:
-            raise InputError(
-                "unknown RDF file type (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)", path=path
-            )
-        store.load_graph_file(data, fmt, URIRef(path.resolve().as_uri()))
-    except SyntaxError as exc:
-        m = _OX_SYNTAX.search(str(exc))
+    fmt = rdf_format_for_suffix(path)
+    if fmt is None:
         raise InputError(
-            f"not valid RDF: {str(exc).splitlines()[0]}",
-            path=path,
-            line=int(m.group(1)) if m else None,
+            "unknown RDF file type (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)", path=path
+        )
+    try:
+        if fmt.keeps_graphs:
+            store.load_dataset(path.read_bytes(), fmt.name)
+        else:
+            store.load_graph_file(path.read_bytes(), fmt.oxigraph, URIRef(path.resolve().as_uri()))
+    except SyntaxError as exc:
+        line, _ = syntax_error_position(str(exc))
+        raise InputError(
+            f"not valid RDF: {str(exc).splitlines()[0]}", path=path, line=line
         ) from None
 
 
 def open_store(paths: Path | str | Sequence[Path | str]) -> OxigraphStore:
-    """Open built graph files (TriG/N-Quads keep named graphs) in an in-memory Oxigraph store."""
-    items: Iterable[Path | str] = [paths] if isinstance(paths, Path | str) else paths
+    """Open built graph files or folders (TriG/N-Quads keep named graphs) in an in-memory store."""
     store = OxigraphStore()
-    for p in items:
-        path = Path(p)
-        if not path.exists():
-            raise InputError("no such file (build the graph first with `cakg build`)", path=path)
-        if path.is_dir():
-            trig = path / "kg.trig"
-            if not trig.exists():
-                raise InputError(
-                    "no kg.trig in this folder (run `cakg build -o` here first)", path=path
-                )
-            path = trig
+    for path in built_graph_files(paths):
         _load_into(store, path)
     return store

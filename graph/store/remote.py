@@ -45,10 +45,11 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RLiteral
 from rdflib.term import Node
 
-from cakg.errors import CakgError, InputError
+from cakg.errors import InputError, QuerySyntaxError, RemoteError
+from cakg.graph.formats import rdf_format_for_media_type
 from cakg.graph.namespaces import DEFAULT_BASE, XSD, bind_prefixes
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
-from cakg.graph.store.engines import QueryResult, QuerySyntaxError, query_kind, with_values
+from cakg.graph.store.engines import QueryResult, query_kind, with_values
 
 __all__ = [
     "Endpoints",
@@ -71,12 +72,6 @@ GSP_CHUNK = 20_000  # triples per Graph Store request
 # more than 10,000 lines of it, which about 2,000 triples exceed; 500 leaves a margin.
 UPDATE_CHUNK = 500
 PROGRESS_FROM = 5_000  # triples: smaller pushes take well under a second
-
-
-class RemoteError(CakgError):
-    """The remote store refused or failed a request (exit 2: fix the endpoint or credentials)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -280,20 +275,10 @@ def _rows(doc: Mapping[str, Any]) -> QueryResult:
     return QueryResult("SELECT", vars=names, rows=rows)
 
 
-_RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/n-quads": "nquads",
-    "application/trig": "trig",
-}
-
-
 def _rdf_format(content_type: str | None) -> str:
-    mime = (content_type or "text/turtle").split(";")[0].strip().lower()
-    return _RDF_TYPES.get(mime, "turtle")
+    """rdflib's parser for a response's media type (Turtle when the server does not say)."""
+    fmt = rdf_format_for_media_type(content_type or "text/turtle")
+    return fmt.rdflib if fmt is not None else "turtle"
 
 
 # --- parameters inside the WHERE clause, for servers that join a trailing VALUES late -------------
@@ -726,21 +711,6 @@ class PushReport:
         return sum(self.graphs.values())
 
 
-def _read_sources(source: KnowledgeGraph | Path | Sequence[Path]) -> KnowledgeGraph:
-    if isinstance(source, KnowledgeGraph):
-        return source
-    paths = [source] if isinstance(source, Path) else list(source)
-    kg = KnowledgeGraph()
-    for path in paths:
-        part = load_knowledge_graph(Path(path))
-        kg.base = part.base
-        for name, g in part:
-            target = kg.graph(name)
-            for t in g:
-                target.add(t)
-    return kg
-
-
 def push(
     source: KnowledgeGraph | Path | Sequence[Path],
     endpoint: str,
@@ -762,7 +732,7 @@ def push(
     target graphs first (otherwise triples are added to what the graphs hold).
     ``progress`` is a Rich console to draw a progress bar on (stderr in the CLI).
     """
-    kg = _read_sources(source)
+    kg = source if isinstance(source, KnowledgeGraph) else load_knowledge_graph(source)
     if graph is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph):
         raise InputError(f"--graph must be an absolute IRI: {graph!r}")
     targets: dict[URIRef, Graph] = {}

@@ -1,8 +1,34 @@
-"""Errors that the CLI turns into one line and an exit code (2 input, 1 invalid data)."""
+"""Every error cakg reports to a person: one line (plus context where it helps) and an exit code.
+
+The hierarchy, with the exit code of the ``cakg`` command::
+
+    CakgError (2)                 a problem the user can act on; no traceback
+    ├── InputError (2)            bad input or usage: a missing file, unreadable bytes, bad RDF
+    │   └── QuerySyntaxError (2)  a SPARQL query that does not parse: line, column, context
+    ├── RemoteError (2)           a remote store refused or failed a request
+    └── InvalidDataError (1)      the data is invalid: SHACL violations, an inconsistent
+                                  ontology, a violation query that returns rows
+
+``RemoteError`` is not an ``InputError`` on purpose: code that tries another reading of a
+value on an ``InputError`` must not take a failing server for a wrong guess.
+
+>>> QuerySyntaxError.from_message("error at 1:8: expected one of BASE").one_line()
+'SPARQL syntax error at line 1, column 8: expected one of BASE'
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+__all__ = [
+    "CakgError",
+    "InputError",
+    "InvalidDataError",
+    "QuerySyntaxError",
+    "RemoteError",
+    "syntax_error_position",
+]
 
 
 class CakgError(Exception):
@@ -25,6 +51,10 @@ class CakgError(Exception):
             where += ": "
         return f"{where}{self.message}"
 
+    def context(self) -> str:
+        """Lines that show where the problem is (empty when one line says it all)."""
+        return ""
+
 
 class InputError(CakgError):
     """Bad input or usage: a missing file, unreadable bytes, no experts found (exit 2)."""
@@ -36,3 +66,70 @@ class InvalidDataError(CakgError):
     """The data is invalid: SHACL violations, an inconsistent ontology (exit 1)."""
 
     exit_code = 1
+
+
+class RemoteError(CakgError):
+    """The remote store refused or failed a request (exit 2: fix the endpoint or credentials)."""
+
+    exit_code = 2
+
+
+# Oxigraph's parsers say where they stopped in three ways: "error at 3:11: ..." (SPARQL),
+# "at line 1 between columns 1 and 4" and "between line 3 column 9 and line 4 column 1"
+# (Turtle, TriG, N-Triples and N-Quads). The first line and column named is where it begins.
+_POSITION = re.compile(r"(?:line|at)\s+(\d+)\D+(?:column\s+)?(\d+)", re.IGNORECASE)
+_POSITION_PREFIX = re.compile(r"^.*?error at \d+:\d+:\s*")
+
+
+def syntax_error_position(message: str) -> tuple[int | None, int | None]:
+    """The line and column (1-based) a parser's error message points at, where it says.
+
+    >>> syntax_error_position("Parser error between line 3 column 9 and line 4 column 1: EOF")
+    (3, 9)
+    >>> syntax_error_position("no position")
+    (None, None)
+    """
+    m = _POSITION.search(message)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+class QuerySyntaxError(InputError):
+    """A SPARQL query that does not parse; carries the line and column where known.
+
+    ``source`` names the query for the reader (a file, ``--sparql``, ``query NAME``) and
+    ``query`` is its text, from which :meth:`context` shows the line with a caret.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        source: Path | str | None = None,
+        query: str | None = None,
+    ):
+        self.detail = detail
+        self.column = column
+        self.query = query
+        super().__init__(detail, path=source, line=line)
+
+    @classmethod
+    def from_message(cls, text: str) -> QuerySyntaxError:
+        """The error a parser's message describes (Oxigraph's ``error at L:C: ...`` and others)."""
+        first = text.strip().splitlines()[0] if text.strip() else "invalid query"
+        line, column = syntax_error_position(text)
+        return cls(_POSITION_PREFIX.sub("", first).strip() or first, line=line, column=column)
+
+    def one_line(self) -> str:
+        where = f"{self.path}: " if self.path is not None else ""
+        at = f" at line {self.line}, column {self.column}" if self.line is not None else ""
+        return f"{where}SPARQL syntax error{at}: {self.detail}"
+
+    def context(self) -> str:
+        """The offending line of the query with a caret under the column."""
+        lines = (self.query or "").splitlines()
+        if self.line is None or not 1 <= self.line <= len(lines):
+            return ""
+        caret = " " * (max(self.column or 1, 1) - 1) + "^"
+        return f"  {self.line:>4} | {lines[self.line - 1]}\n       | {caret}"
