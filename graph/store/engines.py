@@ -18,7 +18,7 @@ so a named query binds each parameter to a projected variable).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast, runtime_checkable
@@ -250,29 +250,7 @@ class OxigraphStore:
         self._store.load(data, format=fmt, to_graph=target)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        text = with_values(sparql, bindings)
-        try:
-            res = self._store.query(text, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise QuerySyntaxError.from_message(str(exc)) from None
-        if isinstance(res, ox.QueryBoolean):
-            return QueryResult("ASK", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows: list[dict[str, Node]] = []
-            for sol in res:
-                row: dict[str, Node] = {}
-                for n in names:
-                    value = sol[n]
-                    if value is not None:
-                        row[n] = to_rdflib(value)
-                rows.append(row)
-            return QueryResult("SELECT", vars=names, rows=rows)
-        g = Graph()
-        bind_prefixes(g)
-        for t in res:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return QueryResult("CONSTRUCT", graph=g)
+        return self.query_capped(sparql, None, bindings)[0]
 
     def update(self, sparql: str) -> None:
         try:
@@ -342,7 +320,7 @@ class OxigraphStore:
         try:
             res = self._store.query(with_values(sparql, bindings), **dataset)
         except SyntaxError as exc:
-            raise _syntax_error(exc) from None
+            raise QuerySyntaxError.from_message(str(exc)) from None
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(res)), False
         # Results are read lazily, so a capped query stops evaluating at the cap.
@@ -391,28 +369,18 @@ class OxigraphStore:
     def dump(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
         """The whole store in one RDF format, written by Oxigraph's own serializers.
 
-        TriG and N-Quads keep the named graphs; the triple formats (ttl, nt, jsonld) get
-        the union of the graphs, each triple once. ``prefixes`` are declared where the
+        TriG and N-Quads keep the named graphs; the triple formats (ttl, nt, jsonld,
+        rdfxml) get the union of the graphs, each triple once. ``prefixes`` are declared where the
         format has them (TriG, Turtle).
         """
-        formats = {
-            "trig": ox.RdfFormat.TRIG,
-            "nq": ox.RdfFormat.N_QUADS,
-            "nquads": ox.RdfFormat.N_QUADS,
-            "ttl": ox.RdfFormat.TURTLE,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD,
-        }
-        if fmt not in formats:
-            raise InputError(f"no dump format {fmt!r}")
-        ox_fmt = formats[fmt]
+        spec = rdf_format(fmt)
         names = dict(prefixes) if prefixes else None
-        if fmt in ("trig", "nq", "nquads"):
-            out = self._store.dump(format=ox_fmt, prefixes=names)
+        if spec.keeps_graphs:
+            out = self._store.dump(format=spec.oxigraph, prefixes=names)
         else:
             quads = self._store.quads_for_pattern(None, None, None, None)
             triples = list(dict.fromkeys(q.triple for q in quads))
-            out = ox.serialize(triples, format=ox_fmt, prefixes=names)
+            out = ox.serialize(triples, format=spec.oxigraph, prefixes=names)
         return out if isinstance(out, bytes) else b""
 
 
