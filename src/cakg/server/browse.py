@@ -26,8 +26,6 @@ from cakg.server.pages import result_table
 from cakg.server.protocol import (
     MEDIA_TYPES,
     RESULT_TYPES,
-    ForbiddenQuery,
-    MalformedQuery,
     negotiate,
     vet_query,
 )
@@ -250,7 +248,7 @@ async def editor_page(request: Request) -> Response:
             context["downloads"] = {
                 f: "/sparql?" + urlencode({"query": text, "format": f}) for f in fmts
             }
-        except (MalformedQuery, ForbiddenQuery) as exc:
+        except InputError as exc:  # the query does not parse, or asks for SERVICE
             context["error"] = exc.one_line()
             status = 400
         except HTTPError as exc:

@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, VOID
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from cakg.errors import InputError, QueryTimeout, ServerBusy, WorkerError
 from cakg.graph.namespaces import bind_prefixes
 from cakg.server.protocol import (
     ASK_TYPES,
@@ -28,8 +29,6 @@ from cakg.server.protocol import (
     GRAPH_TYPES,
     MEDIA_TYPES,
     RESULT_TYPES,
-    ForbiddenQuery,
-    MalformedQuery,
     check_graph_iris,
     negotiate,
     vet_query,
@@ -47,7 +46,6 @@ from cakg.server.state import (
     run_task,
     state_of,
 )
-from cakg.server.workers import QueryTimeout, ServerBusy, WorkerError
 
 __all__ = ["SD", "format_override", "sparql"]
 
@@ -129,12 +127,9 @@ async def _query(
         raise HTTPError(413, f"the query is longer than {MAX_BODY} bytes")
     try:
         vetted = vet_query(text)
-    except (MalformedQuery, ForbiddenQuery) as exc:
-        raise HTTPError(400, exc.one_line()) from None
-    try:
         defaults = check_graph_iris(params.get("default-graph-uri", []))
         named = check_graph_iris(params.get("named-graph-uri", []))
-    except MalformedQuery as exc:
+    except InputError as exc:  # a syntax error, SERVICE, or a graph that is not an IRI
         raise HTTPError(400, exc.one_line()) from None
     graph_form = vetted.form in ("CONSTRUCT", "DESCRIBE")
     offered = GRAPH_TYPES if graph_form else ASK_TYPES if vetted.form == "ASK" else RESULT_TYPES
@@ -172,7 +167,7 @@ async def _update(request: Request, state: ServerState, text: str) -> Response:
         raise HTTPError(403, "SPARQL Update needs the header Authorization: Bearer <write token>")
     try:
         vet_update(text)
-    except (MalformedQuery, ForbiddenQuery) as exc:
+    except InputError as exc:
         raise HTTPError(400, exc.one_line()) from None
     try:
         await anyio.to_thread.run_sync(state.pool.update, text, state.config.timeout)

@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from cakg import __version__
+from cakg.errors import QueryTimeout, ServerBusy, WorkerCrashed, WorkerError
 from cakg.server.config import ServerConfig
 from cakg.server.pages import Links
 from cakg.server.protocol import MEDIA_TYPES
-from cakg.server.workers import QueryTimeout, ServerBusy, WorkerCrashed, WorkerError, WorkerPool
+from cakg.server.workers import WorkerPool
 
 __all__ = [
     "HTML_TYPES",
@@ -70,7 +71,11 @@ def templates() -> Environment:
 
 
 class HTTPError(Exception):
-    """An error answer: status, message, extra headers."""
+    """An error answer: status, message, extra headers.
+
+    Not a :class:`~cakg.errors.CakgError`: it never leaves the request it answers; routes
+    raise it and turn it into a response (the CakgErrors of the work become one of these).
+    """
 
     def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
         super().__init__(message)

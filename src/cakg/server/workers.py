@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from cakg.errors import CakgError, InputError
-from cakg.graph.store.engines import OxigraphStore, QuerySyntaxError, open_store
+from cakg.errors import (
+    CakgError,
+    InputError,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    WorkerCrashed,
+    WorkerError,
+)
+from cakg.graph.store.engines import OxigraphStore, open_store
 
-__all__ = [
-    "DataSource",
-    "QueryTimeout",
-    "ServerBusy",
-    "WorkerCrashed",
-    "WorkerError",
-    "WorkerPool",
-]
+__all__ = ["DataSource", "WorkerPool"]
 
 log = logging.getLogger("cakg.server")
 
@@ -44,29 +45,6 @@ class DataSource:
     paths: tuple[str, ...] = ()
     store_dir: str | None = None
     base: str | None = None
-
-
-class WorkerError(CakgError):
-    """A task failed inside a worker; ``kind`` says how (syntax, input, internal)."""
-
-    def __init__(
-        self, kind: str, message: str, *, line: int | None = None, column: int | None = None
-    ) -> None:
-        self.kind = kind
-        self.column = column
-        super().__init__(message, line=line)
-
-
-class QueryTimeout(CakgError):
-    """The task ran past the time limit; its worker was killed and is being replaced."""
-
-
-class ServerBusy(CakgError):
-    """No worker became free within the time limit."""
-
-
-class WorkerCrashed(CakgError):
-    """The worker died while running the task (out of memory, a crash); it is being replaced."""
 
 
 # --- the worker process -----------------------------------------------------------------------
