@@ -190,7 +190,7 @@ async def dump_file(request: Request) -> Response:
         body = await cached(state, ("dump", fmt), ("dump", fmt), max(state.config.timeout, 300))
     except HTTPError as exc:
         return error_text(exc)
-    media = {"nq": "application/n-quads", "trig": "application/trig"}.get(fmt, MEDIA_TYPES[fmt])
+    media = MEDIA_TYPES[fmt]
     return Response(
         body,
         media_type=f"{media}; charset=utf-8",

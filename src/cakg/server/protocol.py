@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cakg.errors import ForbiddenQuery, InputError, QuerySyntaxError
+from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
 
 __all__ = [
     "FORMAT_ALIASES",
@@ -33,18 +34,11 @@ __all__ = [
     "vet_update",
 ]
 
-# Result formats of SELECT/ASK (SPARQL 1.1 Query Results JSON, XML, CSV/TSV) and of graphs.
+# Result formats of SELECT/ASK (SPARQL 1.1 Query Results JSON, XML, CSV/TSV), of graphs and
+# datasets, and the pages, by cakg's format names.
 MEDIA_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
+    **{name: f.media_type for name, f in RESULT_FORMATS.items()},
+    **{name: f.media_type for name, f in RDF_FORMATS.items()},
     "html": "text/html",
 }
 

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from cakg import __version__
 from cakg.errors import QueryTimeout, ServerBusy, WorkerCrashed, WorkerError
+from cakg.graph.formats import rdf_format
 from cakg.server.config import ServerConfig
 from cakg.server.pages import Links
 from cakg.server.protocol import MEDIA_TYPES
@@ -48,7 +49,6 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'"
 )
-_RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt11", "rdfxml": "xml"}
 
 
 @dataclass
@@ -140,7 +140,7 @@ def state_of(request: Request) -> ServerState:
 
 def graph_response(graph: Graph, fmt: str) -> Response:
     """An RDF graph in a negotiated format (ttl, jsonld, nt, rdfxml)."""
-    body = graph.serialize(format=_RDFLIB_FORMATS[fmt], encoding="utf-8")
+    body = graph.serialize(format=rdf_format(fmt).rdflib, encoding="utf-8")
     return Response(
         body, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8", headers={"Vary": "Accept"}
     )
