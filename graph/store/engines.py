@@ -18,7 +18,7 @@ so a named query binds each parameter to a projected variable).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast, runtime_checkable
@@ -250,29 +250,7 @@ class OxigraphStore:
         self._store.load(data, format=fmt, to_graph=target)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        text = with_values(sparql, bindings)
-        try:
-            res = self._store.query(text, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise QuerySyntaxError.from_message(str(exc)) from None
-        if isinstance(res, ox.QueryBoolean):
-            return QueryResult("ASK", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows: list[dict[str, Node]] = []
-            for sol in res:
-                row: dict[str, Node] = {}
-                for n in names:
-                    value = sol[n]
-                    if value is not None:
-                        row[n] = to_rdflib(value)
-                rows.append(row)
-            return QueryResult("SELECT", vars=names, rows=rows)
-        g = Graph()
-        bind_prefixes(g)
-        for t in res:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return QueryResult("CONSTRUCT", graph=g)
+        return self.query_capped(sparql, None, bindings)[0]
 
     def update(self, sparql: str) -> None:
         try:
@@ -299,6 +277,111 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return len(self._store)
+
+    @classmethod
+    def open_read_only(cls, path: Path | str) -> OxigraphStore:
+        """An on-disk store opened read-only, so that several processes can serve one folder."""
+        store = cls.__new__(cls)
+        store._store = ox.Store.read_only(str(path))
+        return store
+
+    def query_capped(
+        self,
+        sparql: str,
+        max_rows: int | None,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+    ) -> tuple[QueryResult, bool]:
+        """Run a query keeping at most ``max_rows`` rows (or triples); also say if it was cut.
+
+        ``default_graphs`` and ``named_graphs`` are the RDF dataset of the query (SPARQL 1.1
+        Protocol §2.1.4: default-graph-uri, named-graph-uri). Without default graphs the
+        default graph is the union of the named graphs (sd:UnionDefaultGraph).
+
+        >>> from rdflib import Graph, URIRef, Literal
+        >>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+        >>> _ = g.add((URIRef("urn:b"), URIRef("urn:p"), Literal("y")))
+        >>> s = OxigraphStore(); s.add_graph(URIRef("urn:g"), g)
+        >>> result, cut = s.query_capped("SELECT ?o WHERE { ?s ?p ?o }", 1)
+        >>> len(result.rows), cut
+        (1, True)
+        """
+        dataset: dict[str, Any] = {}
+        defaults = [ox.NamedNode(g) for g in default_graphs]
+        named = [ox.NamedNode(g) for g in named_graphs]
+        if defaults:
+            dataset["default_graph"] = defaults
+        else:
+            dataset["use_default_graph_as_union"] = True
+        if named:
+            dataset["named_graphs"] = named
+        try:
+            res = self._store.query(with_values(sparql, bindings), **dataset)
+        except SyntaxError as exc:
+            raise QuerySyntaxError.from_message(str(exc)) from None
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(res)), False
+        # Results are read lazily, so a capped query stops evaluating at the cap.
+        truncated = False
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows: list[dict[str, Node]] = []
+            for sol in res:
+                if max_rows is not None and len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append({n: to_rdflib(sol[n]) for n in names if sol[n] is not None})
+            return QueryResult("SELECT", vars=names, rows=rows), truncated
+        g = Graph()
+        bind_prefixes(g)
+        for count, t in enumerate(res):
+            if max_rows is not None and count >= max_rows:
+                truncated = True
+                break
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return QueryResult("CONSTRUCT", graph=g), truncated
+
+    def triples(
+        self,
+        subject: Node | None,
+        predicate: Node | None,
+        obj: Node | None,
+        limit: int | None = None,
+    ) -> list[tuple[Node, Node, Node]]:
+        """Distinct triples matching a pattern in any graph (a triple in two graphs comes once).
+
+        >>> from rdflib import Graph, URIRef, Literal
+        >>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+        >>> s = OxigraphStore(); s.add_graph(URIRef("urn:g"), g); s.add_graph(URIRef("urn:h"), g)
+        >>> s.triples(URIRef("urn:a"), None, None)
+        [(rdflib.term.URIRef('urn:a'), rdflib.term.URIRef('urn:p'), rdflib.term.Literal('x'))]
+        """
+        s, p, o = (None if t is None else _to_ox(t) for t in (subject, predicate, obj))
+        seen: dict[tuple[Node, Node, Node], None] = {}
+        for q in self._store.quads_for_pattern(s, p, o, None):
+            seen.setdefault((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            if limit is not None and len(seen) >= limit:
+                break
+        return list(seen)
+
+    def dump(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+        """The whole store in one RDF format, written by Oxigraph's own serializers.
+
+        TriG and N-Quads keep the named graphs; the triple formats (ttl, nt, jsonld,
+        rdfxml) get the union of the graphs, each triple once. ``prefixes`` are declared where the
+        format has them (TriG, Turtle).
+        """
+        spec = rdf_format(fmt)
+        names = dict(prefixes) if prefixes else None
+        if spec.keeps_graphs:
+            out = self._store.dump(format=spec.oxigraph, prefixes=names)
+        else:
+            quads = self._store.quads_for_pattern(None, None, None, None)
+            triples = list(dict.fromkeys(q.triple for q in quads))
+            out = ox.serialize(triples, format=spec.oxigraph, prefixes=names)
+        return out if isinstance(out, bytes) else b""
 
 
 class RdflibStore:

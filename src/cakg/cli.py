@@ -7,11 +7,14 @@ ontology, a violation query with rows), 2 bad input or usage.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from cakg.errors import InputError, InvalidDataError
+from cakg.errors import InvalidDataError
 from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
+from cakg.server.config import ServerConfig
+from cakg.server.config import command_options as server_options
 from cakg.terminal import (
     console,
     err_console,
@@ -296,93 +299,18 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
 
 
 @cli.command()
-@DATA_OPTION
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Serve an on-disk Oxigraph store (opened read-only) instead of --data.",
-)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Interface to listen on (loopback by default).",
-)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--timeout",
-    default=30.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds a query may run before its worker is killed (answer: 503).",
-)
-@click.option(
-    "--max-rows",
-    default=10_000,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Rows (or triples) per result; longer results are cut (X-SPARQL-MaxRows).",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Query worker processes, each holding the data.",
-)
-@click.option(
-    "--write-token",
-    envvar="CAKG_WRITE_TOKEN",
-    default=None,
-    help="Accept SPARQL Update with Authorization: Bearer TOKEN (or env "
-    "CAKG_WRITE_TOKEN); read-only without it.",
-)
-@click.option(
-    "--base",
-    default=None,
-    help="Base IRI of the data, resolved under /id/ (default: read from the graph).",
-)
-@click.option(
-    "--views",
-    "views_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of prebuilt *.html views to serve (default: the data's folder).",
-)
+@server_options
 @reports_errors
-def serve(
-    data: tuple[Path, ...],
-    store_dir: Path | None,
-    host: str,
-    port: int,
-    timeout: float,
-    max_rows: int,
-    workers: int,
-    write_token: str | None,
-    base: str | None,
-    views_dir: Path | None,
-) -> None:
+def serve(**options: Any) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, linked data under /id/, browser pages at /."""
     from cakg.server import serve as run_server
 
-    if store_dir is not None and data:
-        raise InputError("give --data or --store, not both")
+    config = ServerConfig.from_options(options)
     err_console.print(
-        f"cakg serve: http://{host}:{port}/ (SPARQL endpoint /sparql); "
-        f"{'updates with the write token' if write_token else 'read-only'}"
+        f"cakg serve: http://{config.host}:{config.port}/ (SPARQL endpoint /sparql); "
+        f"{'updates with the write token' if config.write_token else 'read-only'}"
     )
-    run_server(
-        [] if store_dir else data_paths(data),
-        host=host,
-        port=port,
-        timeout=timeout,
-        max_rows=max_rows,
-        write_token=write_token or None,
-        base=base,
-        workers=workers,
-        store=str(store_dir) if store_dir else None,
-        views_dir=str(views_dir) if views_dir else None,
-    )
+    run_server(config)
 
 
 # --- export, push --------------------------------------------------------------------------------

@@ -4,8 +4,14 @@ The hierarchy, with the exit code of the ``cakg`` command::
 
     CakgError (2)                 a problem the user can act on; no traceback
     ├── InputError (2)            bad input or usage: a missing file, unreadable bytes, bad RDF
-    │   └── QuerySyntaxError (2)  a SPARQL query that does not parse: line, column, context
+    │   ├── QuerySyntaxError (2)  a SPARQL query that does not parse: line, column, context
+    │   └── ForbiddenQuery (2)    a query asking what `cakg serve` never does (SERVICE, LOAD)
     ├── RemoteError (2)           a remote store refused or failed a request
+    ├── ServerError (2)           `cakg serve` could not answer a request
+    │   ├── QueryTimeout          a query ran past the time limit; its worker was killed
+    │   ├── ServerBusy            no query worker became free within the time limit
+    │   ├── WorkerCrashed         a query worker died while answering
+    │   └── WorkerError           a task failed inside a query worker (syntax, input, internal)
     └── InvalidDataError (1)      the data is invalid: SHACL violations, an inconsistent
                                   ontology, a violation query that returns rows
 
@@ -23,10 +29,16 @@ from pathlib import Path
 
 __all__ = [
     "CakgError",
+    "ForbiddenQuery",
     "InputError",
     "InvalidDataError",
     "QuerySyntaxError",
+    "QueryTimeout",
     "RemoteError",
+    "ServerBusy",
+    "ServerError",
+    "WorkerCrashed",
+    "WorkerError",
     "syntax_error_position",
 ]
 
@@ -133,3 +145,34 @@ class QuerySyntaxError(InputError):
             return ""
         caret = " " * (max(self.column or 1, 1) - 1) + "^"
         return f"  {self.line:>4} | {lines[self.line - 1]}\n       | {caret}"
+
+
+class ForbiddenQuery(InputError):
+    """A query or update asking for what `cakg serve` never does: SERVICE or LOAD (HTTP 400)."""
+
+
+class ServerError(CakgError):
+    """`cakg serve` could not answer a request; the subclass says why."""
+
+
+class QueryTimeout(ServerError):
+    """The task ran past the time limit; its worker was killed and is being replaced."""
+
+
+class ServerBusy(ServerError):
+    """No query worker became free within the time limit."""
+
+
+class WorkerCrashed(ServerError):
+    """The worker died while running the task (out of memory, a crash); it is being replaced."""
+
+
+class WorkerError(ServerError):
+    """A task failed inside a worker; ``kind`` says how (syntax, input, internal)."""
+
+    def __init__(
+        self, kind: str, message: str, *, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.kind = kind
+        self.column = column
+        super().__init__(message, line=line)

@@ -19,15 +19,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cakg.errors import InputError
+from cakg.errors import ForbiddenQuery, InputError, QuerySyntaxError
+from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
 
 __all__ = [
     "FORMAT_ALIASES",
     "GRAPH_TYPES",
     "MEDIA_TYPES",
     "RESULT_TYPES",
-    "ForbiddenQuery",
-    "MalformedQuery",
     "VettedQuery",
     "negotiate",
     "parse_accept",
@@ -35,18 +34,11 @@ __all__ = [
     "vet_update",
 ]
 
-# Result formats of SELECT/ASK (SPARQL 1.1 Query Results JSON, XML, CSV/TSV) and of graphs.
+# Result formats of SELECT/ASK (SPARQL 1.1 Query Results JSON, XML, CSV/TSV), of graphs and
+# datasets, and the pages, by cakg's format names.
 MEDIA_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
+    **{name: f.media_type for name, f in RESULT_FORMATS.items()},
+    **{name: f.media_type for name, f in RDF_FORMATS.items()},
     "html": "text/html",
 }
 
@@ -167,14 +159,6 @@ def negotiate(
 # --- vetting queries with rdflib's parser -------------------------------------------------------
 
 
-class MalformedQuery(InputError):
-    """The query or update does not parse (400, with the parser's message)."""
-
-
-class ForbiddenQuery(InputError):
-    """The query asks for something this server never does (SERVICE, LOAD): 400."""
-
-
 @dataclass(frozen=True)
 class VettedQuery:
     """A query that parsed and needs nothing outside the server."""
@@ -211,14 +195,11 @@ def _name(node: Any) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _parse_error(exc: Exception) -> MalformedQuery:
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "col", None)
-    msg = getattr(exc, "msg", None) or str(exc).splitlines()[0]
-    where = f"line {line}, column {column}: " if line is not None else ""
-    err = MalformedQuery(f"SPARQL syntax error: {where}{msg}")
-    err.line = line
-    return err
+def _parse_error(exc: Exception, text: str) -> QuerySyntaxError:
+    """rdflib's parse error (pyparsing's, with line and column where it knows them)."""
+    message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+    line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    return QuerySyntaxError(message, line=line, column=column, query=text)
 
 
 _FORM_NAMES = {
@@ -237,7 +218,7 @@ def vet_query(text: str) -> VettedQuery:
     try:
         tree = parseQuery(text)
     except Exception as exc:  # pyparsing's ParseException and friends
-        raise _parse_error(exc) from None
+        raise _parse_error(exc, text) from None
     form = "SELECT"
     for node in _walk(tree):
         name = _name(node)
@@ -251,7 +232,7 @@ def vet_query(text: str) -> VettedQuery:
     try:
         translateQuery(tree)
     except Exception as exc:  # e.g. a variable projected outside GROUP BY
-        raise MalformedQuery(f"invalid SPARQL query: {exc}") from None
+        raise InputError(f"invalid SPARQL query: {exc}") from None
     return VettedQuery(text, form)
 
 
@@ -262,7 +243,7 @@ def vet_update(text: str) -> None:
     try:
         tree = parseUpdate(text)
     except Exception as exc:
-        raise _parse_error(exc) from None
+        raise _parse_error(exc, text) from None
     for node in _walk(tree):
         name = _name(node)
         if name == "ServiceGraphPattern":
@@ -278,5 +259,5 @@ def check_graph_iris(iris: Sequence[str]) -> list[str]:
     """default-graph-uri / named-graph-uri values (SPARQL 1.1 Protocol §2.1.4), checked."""
     for iri in iris:
         if not _IRI_RE.match(iri):
-            raise MalformedQuery(f"not an IRI: {iri!r}")
+            raise InputError(f"not an IRI: {iri!r}")
     return list(iris)

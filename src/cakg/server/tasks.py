@@ -6,10 +6,9 @@ plain picklable values: bytes, rdflib terms, dicts and lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -20,106 +19,21 @@ from cakg.graph.namespaces import (
     RDFS,
     SCHEMA,
     SKOS,
-    XSD,
     bind_prefixes,
 )
-from cakg.graph.store.engines import (
-    OxigraphStore,
-    QueryResult,
-    QuerySyntaxError,
-    to_rdflib,
-    with_values,
-)
+from cakg.graph.publish.void import describe_dataset
+from cakg.graph.store.dataset import KnowledgeGraph
+from cakg.graph.store.engines import OxigraphStore, QueryResult
 from cakg.queries import serialize_result
+from cakg.server.workers import DataSource
 
-__all__ = ["handle", "startup_info"]
+__all__ = ["TASKS", "handle", "startup_info"]
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _LABEL_PROPS = (SKOS.prefLabel, RDFS.label, SCHEMA.name)
 
 
-# --- terms ---------------------------------------------------------------------------------------
-
-
-def _ox(store: OxigraphStore) -> Any:
-    # The worker owns this store; raw access gives lazy results (for the row limit) and
-    # pattern lookups without a query.
-    return store._store
-
-
-def _syntax(exc: SyntaxError) -> QuerySyntaxError:
-    import re
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid query"
-    m = re.search(r"at (\d+):(\d+)", str(exc))
-    if m:
-        return QuerySyntaxError(text, line=int(m.group(1)), column=int(m.group(2)))
-    return QuerySyntaxError(text)
-
-
-# --- SPARQL under a row limit --------------------------------------------------------------------
-
-
-def run_limited(
-    store: OxigraphStore,
-    text: str,
-    max_rows: int,
-    default_graphs: Iterable[str] = (),
-    named_graphs: Iterable[str] = (),
-) -> tuple[QueryResult, bool]:
-    """Run a query, keeping at most ``max_rows`` rows (or triples); also say if it was cut."""
-    kwargs: dict[str, Any] = {}
-    defaults = [ox.NamedNode(g) for g in default_graphs]
-    named = [ox.NamedNode(g) for g in named_graphs]
-    if defaults:
-        kwargs["default_graph"] = defaults
-    else:
-        # The default graph is the union of the named graphs (sd:UnionDefaultGraph).
-        kwargs["use_default_graph_as_union"] = True
-    if named:
-        kwargs["named_graphs"] = named
-    try:
-        res = _ox(store).query(text, **kwargs)
-    except SyntaxError as exc:
-        raise _syntax(exc) from None
-    if isinstance(res, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(res)), False
-    truncated = False
-    if isinstance(res, ox.QuerySolutions):
-        names = [v.value for v in res.variables]
-        rows: list[dict[str, Node]] = []
-        for sol in res:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            row: dict[str, Node] = {}
-            for n in names:
-                value = sol[n]
-                if value is not None:
-                    row[n] = to_rdflib(value)
-            rows.append(row)
-        return QueryResult("SELECT", vars=names, rows=rows), truncated
-    g = Graph()
-    bind_prefixes(g)
-    for count, t in enumerate(res):
-        if count >= max_rows:
-            truncated = True
-            break
-        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return QueryResult("CONSTRUCT", graph=g), truncated
-
-
 # --- entities ------------------------------------------------------------------------------------
-
-
-def _triples(store: OxigraphStore, s: Any, p: Any, o: Any, limit: int) -> list[tuple[Node, ...]]:
-    """Distinct triples matching a pattern in any graph (the union repeats shared triples)."""
-    seen: dict[tuple[Node, ...], None] = {}
-    for q in _ox(store).quads_for_pattern(s, p, o, None):
-        seen.setdefault((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)), None)
-        if len(seen) >= limit:
-            break
-    return list(seen)
 
 
 def _label(store: OxigraphStore, node: Node) -> str | None:
@@ -127,7 +41,7 @@ def _label(store: OxigraphStore, node: Node) -> str | None:
         return None
     best: str | None = None
     for prop in _LABEL_PROPS:
-        for _, _, o in _triples(store, ox.NamedNode(str(node)), ox.NamedNode(str(prop)), None, 20):
+        for _, _, o in store.triples(node, prop, None, 20):
             if isinstance(o, Literal):
                 if o.language in (None, "en"):
                     return str(o)
@@ -140,20 +54,19 @@ def _closure(store: OxigraphStore, iri: URIRef, limit: int) -> Graph:
     description), the triples that point at it, and the labels of everything linked."""
     g = Graph()
     bind_prefixes(g)
-    todo: list[Any] = [ox.NamedNode(str(iri))]
-    seen: set[str] = set()
+    todo: list[Node] = [iri]
+    seen: set[Node] = set()
     while todo and len(g) < limit:
         subject = todo.pop()
-        key = str(subject)
-        if key in seen:
+        if subject in seen:
             continue
-        seen.add(key)
-        for t in _triples(store, subject, None, None, limit):
-            g.add(t)  # type: ignore[arg-type]
+        seen.add(subject)
+        for t in store.triples(subject, None, None, limit):
+            g.add(t)
             if isinstance(t[2], BNode):
-                todo.append(ox.BlankNode(str(t[2])))
-    for t in _triples(store, None, None, ox.NamedNode(str(iri)), limit):
-        g.add(t)  # type: ignore[arg-type]
+                todo.append(t[2])
+    for t in store.triples(None, None, iri, limit):
+        g.add(t)
     linked = {n for t in list(g) for n in (t[0], t[2]) if isinstance(n, URIRef) and n != iri}
     for node in sorted(linked)[:limit]:
         label = _label(store, node)
@@ -219,9 +132,8 @@ def _plain(node: Node, labels: Mapping[Node, str | None]) -> dict[str, Any]:
 def describe(store: OxigraphStore, iri: str, limit: int = 2000) -> dict[str, Any]:
     """Everything an entity page shows: labels, types, links out and in, claims, evidence."""
     node = URIRef(iri)
-    subject = ox.NamedNode(iri)
-    outgoing = _triples(store, subject, None, None, limit)
-    incoming = _triples(store, None, None, subject, limit)
+    outgoing = store.triples(node, None, None, limit)
+    incoming = store.triples(None, None, node, limit)
     if not outgoing and not incoming:
         return {"iri": iri, "exists": False}
     labels: dict[Node, str | None] = {}
@@ -234,12 +146,12 @@ def describe(store: OxigraphStore, iri: str, limit: int = 2000) -> dict[str, Any
     for _, _, o in outgoing:
         if isinstance(o, BNode):
             rows = []
-            for _, p2, o2 in _triples(store, ox.BlankNode(str(o)), None, None, 50):
+            for _, p2, o2 in store.triples(o, None, None, 50):
                 inner = _plain(o2, labels)
                 if isinstance(o2, BNode):
                     inner["children"] = [
                         {"p": _plain(p3, labels), "o": _plain(o3, labels)}
-                        for _, p3, o3 in _triples(store, ox.BlankNode(str(o2)), None, None, 50)
+                        for _, p3, o3 in store.triples(o2, None, None, 50)
                     ]
                 rows.append({"p": _plain(p2, labels), "o": inner})
             blank[str(o)] = rows
@@ -318,84 +230,23 @@ def search(store: OxigraphStore, text: str, limit: int) -> list[dict[str, str]]:
 
 # --- dumps, VoID, views --------------------------------------------------------------------------
 
-_DUMP_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
 
 def dump(store: OxigraphStore, fmt: str) -> bytes:
-    """The whole dataset: TriG and N-Quads keep the named graphs, the others merge them.
-
-    Written by Oxigraph's own serializers (tens of times faster than rdflib's here).
-    """
-    if fmt not in _DUMP_FORMATS:
-        raise InputError(f"no dump format {fmt!r}")
-    raw = _ox(store)
-    prefixes = PREFIXES if fmt in ("trig", "ttl") else None
-    if fmt in ("trig", "nq"):
-        out = raw.dump(format=_DUMP_FORMATS[fmt], prefixes=prefixes)
-    else:
-        # The union of the named graphs, each triple once.
-        triples = list(
-            dict.fromkeys(q.triple for q in raw.quads_for_pattern(None, None, None, None))
-        )
-        out = ox.serialize(triples, format=_DUMP_FORMATS[fmt], prefixes=prefixes)
-    return out if isinstance(out, bytes) else b""
+    """The whole dataset: TriG and N-Quads keep the named graphs, the others merge them."""
+    # Oxigraph's serializers are tens of times faster than rdflib's on the whole dataset.
+    return store.dump(fmt, PREFIXES if fmt in ("trig", "ttl") else None)
 
 
 def void_description(
     store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
 ) -> bytes:
-    """VoID/DCAT of the served data as N-Triples (the build's describer, else a minimal one)."""
-    graph = _describe_with_build(store, base, endpoint, dumps)
-    if graph is None:
-        graph = minimal_void(store, base, endpoint, dumps)
-    out = graph.serialize(format="nt11", encoding="utf-8")
-    return out if isinstance(out, bytes) else b""
-
-
-def _describe_with_build(
-    store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
-) -> Graph | None:
-    try:
-        from cakg.graph.publish.void import describe_dataset
-        from cakg.graph.store.dataset import KnowledgeGraph
-    except ImportError:  # pragma: no cover - the describer ships with the package
-        return None
+    """VoID/DCAT of the served data as N-Triples, by the same describer as `cakg export`."""
     kg = KnowledgeGraph(base=base)
     for name in store.graph_names():
         kg.graphs[name] = store.graph(name)
-    return describe_dataset(kg, dumps=dumps, endpoint=endpoint)
-
-
-def minimal_void(store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]) -> Graph:
-    """A VoID description computed from the store alone (triples, graphs, endpoint, dumps)."""
-    from rdflib.namespace import DCTERMS, VOID
-
-    g = Graph()
-    bind_prefixes(g)
-    ds = URIRef(endpoint.rsplit("/", 1)[0] + "/.well-known/void#dataset")
-    g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal("cakg: regional relations in Central Asia", lang="en")))
-    g.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
-    g.add((ds, VOID.uriSpace, Literal(base)))
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
-    g.add((ds, VOID.triples, Literal(int(str(total.rows[0]["n"])), datatype=XSD.integer)))
-    for url in dumps.values():
-        g.add((ds, VOID.dataDump, URIRef(url)))
-    for name in store.graph_names():
-        sub = URIRef(f"{ds}-{len(list(g.objects(ds, VOID.subset)))}")
-        n = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": name}).rows
-        g.add((ds, VOID.subset, sub))
-        g.add((sub, RDF.type, VOID.Dataset))
-        g.add((sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"), name))
-        if n:
-            g.add((sub, VOID.triples, Literal(int(str(n[0]["n"])), datatype=XSD.integer)))
-    return g
+    graph = describe_dataset(kg, dumps=dumps, endpoint=endpoint)
+    out = graph.serialize(format="nt11", encoding="utf-8")
+    return out if isinstance(out, bytes) else b""
 
 
 def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) -> str:
@@ -411,7 +262,7 @@ def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) 
 # --- dispatch ------------------------------------------------------------------------------------
 
 
-def startup_info(store: OxigraphStore, source: Any) -> dict[str, Any]:
+def startup_info(store: OxigraphStore, source: DataSource) -> dict[str, Any]:
     """What the server needs to know about the data: graph names and the base IRI."""
     names = [str(n) for n in store.graph_names()]
     base = source.base
@@ -443,6 +294,32 @@ WHERE {
     return counts
 
 
+def _sparql(
+    store: OxigraphStore,
+    text: str,
+    fmt: str,
+    max_rows: int,
+    default_graphs: Iterable[str],
+    named_graphs: Iterable[str],
+) -> dict[str, Any]:
+    """A protocol query: the serialized result, whether it was cut, and its size."""
+    result, truncated = store.query_capped(
+        text, max_rows, default_graphs=default_graphs, named_graphs=named_graphs
+    )
+    return {
+        "kind": result.kind,
+        "body": serialize_result(result, fmt),
+        "truncated": truncated,
+        "count": len(result.rows) if result.kind == "SELECT" else len(result.graph or ()),
+    }
+
+
+def _rows(store: OxigraphStore, text: str, max_rows: int) -> dict[str, Any]:
+    """A query's result for a page (rows, boolean or graph), and whether it was cut."""
+    result, truncated = store.query_capped(text, max_rows)
+    return {"result": result, "truncated": truncated}
+
+
 def _named(
     store: OxigraphStore, name: str, params: Mapping[str, str], max_rows: int
 ) -> dict[str, Any]:
@@ -450,8 +327,20 @@ def _named(
 
     nq = load_query(name)
     bindings = resolve_params(store, nq, params)
-    result, truncated = run_limited(store, with_values(nq.sparql, bindings), max_rows)
+    result, truncated = store.query_capped(nq.sparql, max_rows, bindings)
     return {"result": result, "truncated": truncated, "bindings": bindings}
+
+
+def _describe_rdf(store: OxigraphStore, iri: str, fmt: str) -> bytes | None:
+    """An entity's description as an RDF document, or None when the graph says nothing."""
+    g = _closure(store, URIRef(iri), 5000)
+    if len(g) == 0:
+        return None
+    return QueryResult("CONSTRUCT", graph=g).serialize(fmt)
+
+
+def _update(store: OxigraphStore, text: str) -> None:
+    store.update(text)
 
 
 def _suggestions(store: OxigraphStore, kinds: Iterable[str]) -> dict[str, list[str]]:
@@ -479,54 +368,26 @@ def _suggestions(store: OxigraphStore, kinds: Iterable[str]) -> dict[str, list[s
     return out
 
 
-def handle(store: OxigraphStore, source: Any, task: tuple[Any, ...]) -> Any:
+# A task is a tuple (kind, *args): the kind names the function, the args follow the store.
+TASKS: dict[str, Callable[..., Any]] = {
+    "sparql": _sparql,
+    "rows": _rows,
+    "named": _named,
+    "describe": describe,
+    "describe_rdf": _describe_rdf,
+    "search": search,
+    "counts": _counts,
+    "suggest": _suggestions,
+    "dump": dump,
+    "void": void_description,
+    "view": render_view,
+    "update": _update,
+}
+
+
+def handle(store: OxigraphStore, task: tuple[Any, ...]) -> Any:
     """Run one task in the worker."""
     kind, *args = task
-    if kind == "sparql":
-        text, fmt, max_rows, defaults, named = args
-        result, truncated = run_limited(store, text, max_rows, defaults, named)
-        return {
-            "kind": result.kind,
-            "body": serialize_result(result, fmt),
-            "truncated": truncated,
-            "count": len(result.rows) if result.kind == "SELECT" else len(result.graph or ()),
-        }
-    if kind == "rows":
-        text, max_rows = args
-        result, truncated = run_limited(store, text, max_rows)
-        return {"result": result, "truncated": truncated}
-    if kind == "named":
-        name, params, max_rows = args
-        return _named(store, name, params, max_rows)
-    if kind == "describe":
-        return describe(store, args[0])
-    if kind == "describe_rdf":
-        iri, fmt = args
-        g = _closure(store, URIRef(iri), 5000)
-        if len(g) == 0:
-            return None
-        return QueryResult("CONSTRUCT", graph=g).serialize(fmt)
-    if kind == "search":
-        text, limit = args
-        return search(store, text, limit)
-    if kind == "counts":
-        return _counts(store)
-    if kind == "suggest":
-        return _suggestions(store, args[0])
-    if kind == "dump":
-        return dump(store, args[0])
-    if kind == "void":
-        base, endpoint, dumps = args
-        return void_description(store, base, endpoint, dumps)
-    if kind == "view":
-        view_kind, focus, depth = args
-        return render_view(store, view_kind, focus, depth)
-    if kind == "update":
-        store.update(args[0])
-        return None
-    if kind == "sleep":  # for tests of the time limit without a heavy query
-        import time
-
-        time.sleep(float(args[0]))
-        return None
-    raise InputError(f"unknown task {kind!r}")
+    if kind not in TASKS:
+        raise InputError(f"unknown task {kind!r}")
+    return TASKS[kind](store, *args)

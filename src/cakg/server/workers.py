@@ -22,16 +22,18 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from cakg.errors import CakgError, InputError
+from cakg.errors import (
+    CakgError,
+    InputError,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    WorkerCrashed,
+    WorkerError,
+)
+from cakg.graph.store.engines import OxigraphStore, open_store
 
-__all__ = [
-    "DataSource",
-    "QueryTimeout",
-    "ServerBusy",
-    "WorkerCrashed",
-    "WorkerError",
-    "WorkerPool",
-]
+__all__ = ["DataSource", "WorkerPool"]
 
 log = logging.getLogger("cakg.server")
 
@@ -45,48 +47,18 @@ class DataSource:
     base: str | None = None
 
 
-class WorkerError(CakgError):
-    """A task failed inside a worker; ``kind`` says how (syntax, input, internal)."""
-
-    def __init__(
-        self, kind: str, message: str, *, line: int | None = None, column: int | None = None
-    ) -> None:
-        self.kind = kind
-        self.column = column
-        super().__init__(message, line=line)
-
-
-class QueryTimeout(CakgError):
-    """The task ran past the time limit; its worker was killed and is being replaced."""
-
-
-class ServerBusy(CakgError):
-    """No worker became free within the time limit."""
-
-
-class WorkerCrashed(CakgError):
-    """The worker died while running the task (out of memory, a crash); it is being replaced."""
-
-
 # --- the worker process -----------------------------------------------------------------------
 
 
-def _open(source: DataSource) -> Any:
-    from cakg.graph.store.engines import OxigraphStore, open_store
-
+def _open(source: DataSource) -> OxigraphStore:
     if source.store_dir is not None:
-        import pyoxigraph as ox
-
-        store = OxigraphStore()
-        # Read-only: several worker processes may open the same on-disk store at once.
-        store._store = ox.Store.read_only(source.store_dir)
-        return store
+        # Read-only: several worker processes open the same on-disk store at once.
+        return OxigraphStore.open_read_only(source.store_dir)
     return open_store(list(source.paths))
 
 
 def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -> None:
     """Load the data once, then answer tasks until the pipe closes."""
-    from cakg.graph.store.engines import QuerySyntaxError
     from cakg.server.tasks import handle, startup_info
 
     try:
@@ -107,7 +79,7 @@ def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", handle(store, source, task)))
+            conn.send(("ok", handle(store, task)))
         except QuerySyntaxError as exc:
             conn.send(("error", "syntax", exc.one_line(), exc.line, exc.column))
         except CakgError as exc:

@@ -1,0 +1,228 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: queries, updates, the service description.
+
+Every query runs in a worker process (see :mod:`cakg.server.workers`); one that runs past
+``--timeout`` is killed and replaced, and the request gets **503** with a message. Past
+``--max-rows`` rows (or triples) the result is cut, and the response says so in
+``X-SPARQL-MaxRows`` (as Virtuoso does) and ``X-Cakg-Truncated: true``. SPARQL Update gets
+403 unless the server was started with a write token and the request carries
+``Authorization: Bearer <token>``. ``SERVICE`` and ``LOAD`` are refused with 400: the server
+makes no outbound requests.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlencode
+
+import anyio.to_thread
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF, VOID
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from cakg.errors import InputError, QueryTimeout, ServerBusy, WorkerError
+from cakg.graph.namespaces import bind_prefixes
+from cakg.server.protocol import (
+    ASK_TYPES,
+    FORMAT_ALIASES,
+    GRAPH_TYPES,
+    MEDIA_TYPES,
+    RESULT_TYPES,
+    check_graph_iris,
+    negotiate,
+    vet_query,
+    vet_update,
+)
+from cakg.server.state import (
+    HTML_TYPES,
+    MAX_BODY,
+    HTTPError,
+    ServerState,
+    error_text,
+    graph_response,
+    page,
+    result_headers,
+    run_task,
+    state_of,
+)
+
+__all__ = ["SD", "format_override", "sparql"]
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+
+async def _protocol_params(request: Request) -> dict[str, list[str]]:
+    """query / update / default-graph-uri / named-graph-uri from GET or POST (Protocol §2.1)."""
+    params: dict[str, list[str]] = {
+        k: request.query_params.getlist(k) for k in request.query_params
+    }
+    if request.method != "POST":
+        return params
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise HTTPError(413, f"the request body is larger than {MAX_BODY} bytes")
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPError(400, "the request body is not UTF-8") from None
+    if ctype == "application/x-www-form-urlencoded":
+        # §2.1.2 / §2.2.1: the parameters are in the body (and never also a query string).
+        for key, values in parse_qs(text, keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    elif ctype == "application/sparql-query":
+        params.setdefault("query", []).append(text)  # §2.1.3: POST directly
+    elif ctype == "application/sparql-update":
+        params.setdefault("update", []).append(text)  # §2.2.2
+    else:
+        raise HTTPError(
+            415,
+            "send a query as application/x-www-form-urlencoded (query=...), "
+            "application/sparql-query or application/sparql-update",
+        )
+    return params
+
+
+def format_override(request: Request, params: Mapping[str, list[str]]) -> str | None:
+    """The format a ``format=`` or ``output=`` parameter asks for, overriding Accept."""
+    for key in ("format", "output"):
+        values = params.get(key) or []
+        if values and values[0]:
+            fmt = FORMAT_ALIASES.get(values[0].strip().lower())
+            if fmt is None:
+                raise HTTPError(400, f"unknown format {values[0]!r}")
+            return fmt
+    return None
+
+
+async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol endpoint: query via GET/POST, update via POST with a token."""
+    state = state_of(request)
+    try:
+        params = await _protocol_params(request)
+        queries, updates = params.get("query", []), params.get("update", [])
+        if queries and updates:
+            raise HTTPError(400, "give either query or update, not both")
+        if len(queries) > 1 or len(updates) > 1:
+            raise HTTPError(400, "give one query (or one update) per request")
+        if updates:
+            if request.method != "POST":
+                raise HTTPError(
+                    405, "an update must be POSTed (SPARQL 1.1 Protocol §2.2)", {"Allow": "POST"}
+                )
+            return await _update(request, state, updates[0])
+        if not queries:
+            return _service_description(request, state)
+        return await _query(request, state, queries[0], params)
+    except HTTPError as exc:
+        return error_text(exc)
+
+
+async def _query(
+    request: Request, state: ServerState, text: str, params: Mapping[str, list[str]]
+) -> Response:
+    if len(text.encode("utf-8")) > MAX_BODY:
+        raise HTTPError(413, f"the query is longer than {MAX_BODY} bytes")
+    try:
+        vetted = vet_query(text)
+        defaults = check_graph_iris(params.get("default-graph-uri", []))
+        named = check_graph_iris(params.get("named-graph-uri", []))
+    except InputError as exc:  # a syntax error, SERVICE, or a graph that is not an IRI
+        raise HTTPError(400, exc.one_line()) from None
+    graph_form = vetted.form in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_TYPES if graph_form else ASK_TYPES if vetted.form == "ASK" else RESULT_TYPES
+    fmt = format_override(request, params)
+    accept = request.headers.get("accept")
+    if fmt is None:
+        fmt = negotiate(accept, offered, extra=HTML_TYPES if request.method == "GET" else ())
+        if fmt == "html":
+            # A browser following a link to the endpoint: show the query in the editor.
+            return RedirectResponse("/editor?" + urlencode({"query": text}), status_code=303)
+        fmt = fmt or ("ttl" if graph_form else "json")
+    allowed = {f for _, f in offered}
+    if fmt not in allowed:
+        kind = "a graph" if graph_form else f"{vetted.form} results"
+        raise HTTPError(406, f"{fmt} is not a format for {kind}; use {', '.join(sorted(allowed))}")
+    answer = await run_task(state, ("sparql", text, fmt, state.config.max_rows, defaults, named))
+    media = MEDIA_TYPES[fmt]
+    headers = result_headers(state, answer["truncated"])
+    return Response(answer["body"], media_type=f"{media}; charset=utf-8", headers=headers)
+
+
+async def _update(request: Request, state: ServerState, text: str) -> Response:
+    token = state.config.write_token
+    if not token:
+        raise HTTPError(
+            403,
+            "SPARQL Update is refused: this server is read-only "
+            "(start it with --write-token or CAKG_WRITE_TOKEN to accept updates)",
+        )
+    auth = request.headers.get("authorization", "")
+    scheme, _, given = auth.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        raise HTTPError(403, "SPARQL Update needs the header Authorization: Bearer <write token>")
+    try:
+        vet_update(text)
+    except InputError as exc:
+        raise HTTPError(400, exc.one_line()) from None
+    try:
+        await anyio.to_thread.run_sync(state.pool.update, text, state.config.timeout)
+    except QueryTimeout as exc:
+        raise HTTPError(503, exc.message) from None
+    except ServerBusy as exc:
+        raise HTTPError(503, exc.message) from None
+    except WorkerError as exc:
+        raise HTTPError(400 if exc.kind != "internal" else 500, exc.message) from None
+    with state.cache_lock:
+        state.cache.clear()  # dumps, VoID and counts describe the old data
+    return Response(status_code=204)
+
+
+def _service_description(request: Request, state: ServerState) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint (sd: vocabulary)."""
+    endpoint = URIRef(str(request.url_for("sparql")))
+    g = Graph()
+    bind_prefixes(g)
+    g.bind("sd", SD)
+    g.bind("formats", FORMATS)
+    g.add((endpoint, RDF.type, SD.Service))
+    g.add((endpoint, SD.endpoint, endpoint))
+    g.add((endpoint, SD.supportedLanguage, SD.SPARQL11Query))
+    if state.config.write_token:
+        g.add((endpoint, SD.supportedLanguage, SD.SPARQL11Update))
+    g.add((endpoint, SD.feature, SD.UnionDefaultGraph))
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "JSON-LD",
+        "N-Triples",
+        "RDF_XML",
+    ):
+        g.add((endpoint, SD.resultFormat, FORMATS[fmt]))
+    g.add((endpoint, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
+    dataset = URIRef(str(endpoint) + "#dataset")
+    g.add((endpoint, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default = URIRef(str(endpoint) + "#default-graph")
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, VOID.inDataset, URIRef(str(request.url_for("void")))))
+    for i, name in enumerate(state.pool.info.get("graphs", [])):
+        ng = URIRef(f"{endpoint}#graph-{i}")
+        g.add((dataset, SD.namedGraph, ng))
+        g.add((ng, RDF.type, SD.NamedGraph))
+        g.add((ng, SD.name, URIRef(name)))
+    fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES, extra=HTML_TYPES) or "ttl"
+    if fmt == "html":
+        turtle = g.serialize(format="turtle")
+        return page(
+            state, "service.html", title="SPARQL endpoint", turtle=turtle, endpoint=str(endpoint)
+        )
+    return graph_response(g, fmt)
