@@ -1,7 +1,8 @@
-"""Atomic output: every file is written to a temporary sibling and renamed into place.
+"""Reading YAML with file:line errors, and atomic output.
 
-A failed build therefore never leaves a half-written file, and a reader of `out/`
-sees either the old file or the new one (POSIX rename is atomic within a file system).
+Every output file is written to a temporary sibling and renamed into place: a failed build
+therefore never leaves a half-written file, and a reader of `out/` sees either the old file
+or the new one (POSIX rename is atomic within a file system).
 """
 
 from __future__ import annotations
@@ -16,7 +17,21 @@ import yaml
 
 from cakg.errors import InputError
 
-__all__ = ["atomic_write", "atomic_write_many", "parse_yaml", "read_yaml"]
+__all__ = [
+    "LINE",
+    "LINES",
+    "LineList",
+    "LineLoader",
+    "atomic_write",
+    "atomic_write_many",
+    "parse_yaml",
+    "read_yaml",
+]
+
+#: Key under which :class:`LineLoader` records the line of a mapping.
+LINE = "__line__"
+#: Key under which :class:`LineLoader` records the line of each key of a mapping.
+LINES = "__lines__"
 
 
 def _umask() -> int:
@@ -49,10 +64,56 @@ def atomic_write_many(files: Mapping[Path, bytes]) -> list[Path]:
     return [atomic_write(path, data) for path, data in files.items()]
 
 
-def parse_yaml(text: str, where: Path | str, what: str = "YAML") -> Any:
-    """Parse YAML text; a syntax error becomes an InputError naming the file and line."""
+class LineList(list[Any]):
+    """A YAML sequence that knows the line of each of its items."""
+
+    lines: list[int]
+
+
+class LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that records lines, so that a validator can say where a value is.
+
+    A mapping gets the line of its start under :data:`LINE` and a dict of its keys' lines
+    under :data:`LINES`; a sequence is a :class:`LineList`. Dates stay text: the validator
+    checks them and reports the line.
+
+    >>> data = yaml.load("a:\\n  - x\\n  - y\\n", Loader=LineLoader)
+    >>> data[LINES], data["a"].lines
+    ({'a': 1}, [2, 3])
+    """
+
+
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    mapping[LINES] = {
+        k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
+    return mapping
+
+
+def _construct_sequence(loader: LineLoader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_sequence(node, deep=True))
+    items.lines = [item.start_mark.line + 1 for item in node.value]
+    return items
+
+
+def _construct_timestamp(loader: LineLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def parse_yaml(text: str, where: Path | str, what: str = "YAML", *, lines: bool = False) -> Any:
+    """Parse YAML text; a syntax error becomes an InputError naming the file and line.
+
+    With ``lines``, mappings and sequences carry their lines (see :class:`LineLoader`).
+    """
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=LineLoader) if lines else yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

@@ -365,7 +365,8 @@ def test_answer_trend_denial_reply_to_direction_question() -> None:
 def test_answer_trend_affirmation_takes_the_question_direction() -> None:
     claims = classify_all("Yes, I think so.", "However, much will depend on the canal.")
     cue = answer_trend(claims, "Will cooperation between the two states deepen after the summit?")
-    assert cue == Cue("strengthening", "Yes, I think so", "reply-affirmation→strengthening")
+    rendered = (cue.label, cue.text, cue.rule)
+    assert rendered == ("strengthening", "Yes, I think so", "reply-affirmation→strengthening")
 
 
 def test_answer_trend_affirmation_to_change_question_reads_the_rest() -> None:

@@ -39,6 +39,9 @@ from cakg.graph.entities.reference_records import (
     When,
 )
 from cakg.graph.entities.reference_triples import Triple, build_reference_graph, reference_triples
+from cakg.graph.io import LINE as _LINE
+from cakg.graph.io import LINES as _LINES
+from cakg.graph.io import LineLoader as _LineLoader
 from cakg.graph.namespaces import Minter, bind_prefixes, slugify
 from cakg.graph.vocabulary import vocabulary
 
@@ -64,8 +67,6 @@ DATA_FILES = (
     "memberships.yaml",
 )
 
-_LINE = "__line__"
-_LINES = "__lines__"
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -74,28 +75,6 @@ _YEAR = re.compile(r"^[0-9]{4}$")
 
 
 # --- reading and validating -----------------------------------------------------------------
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that records the line of every mapping under the key '__line__'."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    mapping[_LINES] = {
-        k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
-    }
-    return mapping
-
-
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    # Dates stay text here and are checked by _when, which reports the line.
-    return str(loader.construct_scalar(node))
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _display(name: str) -> str:

@@ -1,0 +1,186 @@
+"""The trend of a whole answer, summed up from the trends of its claims (rules: answer_trend)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cakg.graph.claims.cue import UNCERTAIN, Basis, Classification, Cue, Role
+from cakg.graph.claims.matching import lower
+from cakg.graph.claims.trend import CHANGE, DIRECTIONS, NO_CHANGE, base_weight, cue_kinds
+
+__all__ = ["answer_trend"]
+
+# An opinion marker ("I think") is the expert's own verdict and counts in full; only a
+# real hedge ("may", "perhaps") halves a claim.
+_CERTAINTY_WEIGHT = {"high": 1.0, "medium": 1.0, "low": 0.5}
+# Questions ask about what will be: forecasts and present assessments answer them, advice
+# and reported past facts are background.
+_TYPE_WEIGHT = {"prediction": 1.0, "assessment": 1.0, "recommendation": 0.5, "observation": 0.3}
+_ROLE_WEIGHT = {Role.CONCLUSION: 1.5, Role.CONTRAST: 1.25, Role.CONCESSION: 0.5}
+_FIRST_CLAIM_WEIGHT = 1.5  # the first sentence of an answer usually answers the question
+_LAST_CLAIM_WEIGHT = 1.25  # ... and the last one often sums it up
+# "I expect / I think / I am afraid / in my opinion": the expert states a verdict. A negated
+# belief ("I do not think") is not boosted; its negation rule already counts double.
+_STANCE = re.compile(r"(?:(?:i|we)\b(?!.*\b(?:not|n't)\b)|in my )")
+_STANCE_WEIGHT = 1.5
+_CLEAR_MAJORITY = 1.5  # the winner must outweigh the runner-up by this factor
+_ONE_CUE = base_weight(Basis.WEAKENING_CUE)  # one plain directional cue
+_YES_NO = re.compile(r"(?:will|would|is|are|does|do|did|has|have|should|shall|could|may|might)\b")
+
+
+def _question_polarity(question: str | None) -> str | None:
+    """What a yes/no question asks about: a direction, "no change" or "change"; else None.
+
+    Without a question, a reply is read as answering "Will ... change?". Questions of
+    ability ("Can the CSTO play a role ...?") and open questions ("What changes ...?")
+    have no polarity: a "No" to them says nothing about a trend.
+
+    >>> _question_polarity("Will cooperation between A and B deepen after the summit?")
+    'strengthening'
+    >>> _question_polarity("Can the CSTO play a role in settling the conflict?") is None
+    True
+    """
+    if question is None:
+        return CHANGE
+    low = lower(question).strip()
+    if not _YES_NO.match(low):
+        return None
+    kinds = cue_kinds(low)
+    for kind in kinds:
+        if kind in (*DIRECTIONS, NO_CHANGE):
+            return kind
+    return CHANGE if CHANGE in kinds else None
+
+
+def _claim_weight(c: Classification, first: bool, last: bool) -> float:
+    """How much one claim's trend counts towards its answer's trend."""
+    cue = c.trend
+    w = base_weight(cue.basis) * (1.0 + 0.5 * min(cue.agreeing, 2))  # several cues: firmer
+    if _STANCE.match(c.certainty.text.lower()):
+        w *= _STANCE_WEIGHT
+    if c.trend.label != UNCERTAIN:  # "it may be hard to say" is no less uncertain
+        w *= _CERTAINTY_WEIGHT.get(c.certainty.label, 1.0)
+    w *= _TYPE_WEIGHT.get(c.claim_type.label, 1.0)
+    if cue.role is not None:
+        w *= _ROLE_WEIGHT[cue.role]
+    if first:
+        w *= _FIRST_CLAIM_WEIGHT
+    elif last:
+        w *= _LAST_CLAIM_WEIGHT
+    return w
+
+
+def _tally(
+    claims: Sequence[Classification], labels: Sequence[str] | None = None, offset: int = 0
+) -> tuple[dict[str, float], dict[str, tuple[float, Cue]]]:
+    """Weighted votes per label (of `labels`, else of all), and the strongest cue behind each."""
+    totals: dict[str, float] = {}
+    best: dict[str, tuple[float, Cue]] = {}
+    for i, c in enumerate(claims, start=offset):
+        if c.trend_is_default or c.trend.basis.is_reply:
+            continue
+        label = c.trend.label
+        if labels is not None and label not in labels:
+            continue
+        w = _claim_weight(c, first=i == 0, last=i == offset + len(claims) - 1)
+        totals[label] = totals.get(label, 0.0) + w
+        if label not in best or w > best[label][0]:
+            best[label] = (w, c.trend)
+    return totals, best
+
+
+def _reply_trend(claims: Sequence[Classification], polarity: str) -> Cue:
+    """The answer's trend when its first claim is a direct yes/no reply to the question."""
+    reply = claims[0].trend
+    denial = reply.basis is Basis.REPLY_DENIAL
+    if denial and polarity in DIRECTIONS:
+        # "Will X get stronger?" "Unlikely. ... it has lost its credibility": a denial
+        # followed by a clear opposite direction is that direction, else no change
+        opposite = DIRECTIONS[1 - DIRECTIONS.index(polarity)]
+        totals, best = _tally(claims[1:], offset=1)
+        # a single hedged remark ("it could even harm the format") is not enough
+        if totals.get(opposite, 0.0) >= _CLEAR_MAJORITY * _ONE_CUE:
+            others = [v for k, v in totals.items() if k != opposite]
+            if not others or totals[opposite] >= _CLEAR_MAJORITY * max(others):
+                return Cue(opposite, best[opposite][1].text, Basis.REPLY_DENIAL)
+    if denial and polarity != NO_CHANGE:
+        return Cue(NO_CHANGE, reply.text, Basis.REPLY_DENIAL)
+    if not denial and polarity in DIRECTIONS:
+        return Cue(polarity, reply.text, Basis.REPLY_AFFIRMATION)
+    if not denial and polarity == NO_CHANGE:
+        return Cue(NO_CHANGE, reply.text, Basis.REPLY_AFFIRMATION)
+    # "Yes, they will change" / "No, they will not stay the same": the rest gives the direction
+    totals, best = _tally(claims[1:], DIRECTIONS, offset=1)
+    if totals:
+        label = max(totals, key=lambda k: totals[k])
+        others = [v for k, v in totals.items() if k != label]
+        if not others or totals[label] >= _CLEAR_MAJORITY * max(others):
+            return Cue(label, best[label][1].text, Basis.REPLY_CHANGE)
+    return Cue(UNCERTAIN, reply.text, Basis.REPLY_CHANGE_UNCLEAR)
+
+
+def answer_trend(claims: Sequence[Classification], question: str | None = None) -> Cue:
+    """The answer's trend about its question's subject, summed up from its claims' trends
+    (with the cue that decided).
+
+    Rules, in order:
+
+    1. A direct reply in the first claim ("I do not think so.", "Yes, I think so.") to a
+       yes/no question ("Will/Should/Is ...?", not "Can ...?"; no question given counts as
+       "Will ... change?"): a denial is "no change", unless the question asks about a
+       direction and the rest of the answer clearly goes the other way ("Will it get
+       stronger?" "Unlikely. It has lost its credibility." → weakening); an affirmation
+       takes the question's direction ("Will cooperation deepen?" → strengthening), or, for
+       "Will ... change?", the direction of the rest of the answer.
+    2. Otherwise a weighted vote of the claims' trends. Base weight: explicit no-change
+       and uncertainty statements, negated deteriorations and negated changes of the
+       relation itself 2; directional cues, negated improvements and negated changes of a
+       side issue 1; "remain"/"continue" alone 0.9; mixed 0.5; ×1.5 / ×2 when two / three
+       cues of the sentence agree. Times certainty (high and medium 1, low 0.5; not for
+       "uncertain"), claim type (prediction, assessment 1; recommendation 0.5; observation
+       0.3), discourse role (conclusion 1.5, contrast 1.25, concession 0.5), an expert's
+       stated verdict ("I think/expect ...") 1.5, and position (first claim 1.5, last 1.25).
+       The top label wins if it outweighs the runner-up 1.5 times ("weighted-majority").
+    3. A close call: the side the expert states as a verdict wins ("expert-verdict"); else
+       a strengthening/weakening contest is "uncertain" ("mixed"), and any other goes to
+       the first claim that took one of the two sides ("first-decided-claim").
+    4. No cue at all: "uncertain" ("default").
+
+    >>> from cakg.graph.claims import classify
+    >>> claims = [classify("I do not think so."), classify("Trade may grow.")]
+    >>> answer_trend(claims, "Will relations between A and B change?").label
+    'no change'
+    """
+    polarity = _question_polarity(question)
+    if claims and claims[0].trend.basis.is_reply and polarity is not None:
+        return _reply_trend(claims, polarity)
+    totals, best = _tally(claims)
+    if not totals:
+        return Cue(UNCERTAIN, "", Basis.DEFAULT)
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    top_label, top = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if runner == 0.0 or top >= _CLEAR_MAJORITY * runner:
+        return Cue(top_label, best[top_label][1].text, Basis.WEIGHTED_MAJORITY)
+    second_label = ranked[1][0]
+    # a close call between a direction and "no change"/"uncertain": the side the expert
+    # states as a verdict ("I think ...") wins, else the first claim that took a side
+    decided = [c for c in claims if not c.trend_is_default and not c.trend.basis.is_reply]
+    verdicts = {
+        c.trend.label
+        for c in decided
+        if c.trend.label in (top_label, second_label) and _STANCE.match(c.certainty.text.lower())
+    }
+    if len(verdicts) == 1:
+        label = verdicts.pop()
+        verdict = next(
+            c for c in decided if c.trend.label == label and _STANCE.match(c.certainty.text.lower())
+        )
+        return Cue(label, verdict.trend.text, Basis.EXPERT_VERDICT)
+    if {top_label, second_label} == set(DIRECTIONS):
+        return Cue(UNCERTAIN, best[top_label][1].text, Basis.MIXED)
+    for c in decided:
+        if c.trend.label in (top_label, second_label):
+            return Cue(c.trend.label, c.trend.text, Basis.FIRST_DECIDED_CLAIM)
+    return Cue(top_label, best[top_label][1].text, Basis.WEIGHTED_MAJORITY)

@@ -1,0 +1,169 @@
+"""Claim type, certainty and topics of one claim, each from a lexicon of phrases.
+
+Which family of phrases wins is documented in the package docstring
+(:mod:`cakg.graph.claims`); the phrases are in ``graph/data/lexicons/type.yaml``,
+``certainty.yaml`` and ``topic.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from cakg.graph.claims.cue import Basis, Cue
+from cakg.graph.claims.lexicon import Lexicon, read_lexicon
+from cakg.graph.claims.matching import is_month, keep_longest
+
+__all__ = [
+    "certainty",
+    "claim_type",
+    "read_certainty",
+    "read_topics",
+    "read_types",
+    "topics",
+]
+
+# The concepts the precedence rules name, by their labels in the ontology; the readers
+# below check that the ontology has them.
+_RECOMMENDATION = "recommendation"
+_PREDICTION = "prediction"
+_ASSESSMENT = "assessment"
+_OBSERVATION = "observation"
+# Certainty levels from the weakest hedge up: the weakest present wins.
+_LEVELS = (("low", Basis.HEDGE_LOW), ("medium", Basis.HEDGE_MEDIUM), ("high", Basis.BOOSTER_HIGH))
+_HIGH = "high"
+
+
+def _by_label(lex: Lexicon, kind: str, needed: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+    """One whole-word alternation per concept of `kind`, keyed by the concept's label."""
+    cues = lex.section("cues")
+    found = {concept.label: cues.alternation(key) for concept, key in cues.concepts(kind)}
+    cues.close()
+    for label in needed:
+        if label not in found:
+            raise lex.error(f"the {kind} rules need the {kind} {label!r}, not in the ontology")
+    return found
+
+
+# --- claim type -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Types:
+    patterns: Mapping[str, re.Pattern[str]]  # claim type label -> its phrases
+    imperatives: frozenset[str]
+
+
+def read_types(text: str | None = None) -> _Types:
+    """The claim-type lexicon from ``type.yaml``, or from `text` in its place, checked."""
+    lex = read_lexicon("type.yaml", text)
+    needed = (_RECOMMENDATION, _PREDICTION, _ASSESSMENT, _OBSERVATION)
+    types = _Types(_by_label(lex, "type", needed), lex.words("imperatives"))
+    lex.close()
+    return types
+
+
+@cache
+def _types() -> _Types:
+    return read_types()
+
+
+def _first_word(low: str) -> re.Match[str] | None:
+    return re.match(r"[\s\"“«'(]*(\w+)", low)
+
+
+def _search(pattern: re.Pattern[str], sentence: str, low: str) -> re.Match[str] | None:
+    """The first match that is not the month "May" read as the modal "may"."""
+    for m in pattern.finditer(low):
+        if not is_month(sentence, m.start(), m.end()):
+            return m
+    return None
+
+
+def claim_type(sentence: str, low: str) -> Cue:
+    """Recommendation, prediction, assessment or observation; `low` is the lowered sentence."""
+    types = _types()
+    m = _search(types.patterns[_RECOMMENDATION], sentence, low)
+    if m:
+        return Cue(_RECOMMENDATION, sentence[m.start() : m.end()], Basis.NORMATIVE)
+    fw = _first_word(low)
+    if fw and fw.group(1) in types.imperatives:
+        return Cue(_RECOMMENDATION, sentence[fw.start(1) : fw.end(1)], Basis.IMPERATIVE)
+    m = _search(types.patterns[_PREDICTION], sentence, low)
+    if m:
+        modal = re.match(r"(?:may|might|could)\b", low[m.start() :])
+        basis = Basis.POSSIBILITY_MODAL if modal else Basis.FUTURE
+        return Cue(_PREDICTION, sentence[m.start() : m.end()], basis)
+    m = _search(types.patterns[_ASSESSMENT], sentence, low)
+    if m:
+        return Cue(_ASSESSMENT, sentence[m.start() : m.end()], Basis.EVALUATIVE)
+    m = _search(types.patterns[_OBSERVATION], sentence, low)
+    if m:
+        return Cue(_OBSERVATION, sentence[m.start() : m.end()], Basis.REPORTED_FACT)
+    return Cue(_ASSESSMENT, "", Basis.DEFAULT_ASSESSMENT)
+
+
+# --- certainty ------------------------------------------------------------------------------
+
+
+def read_certainty(text: str | None = None) -> tuple[tuple[str, Basis, re.Pattern[str]], ...]:
+    """(level, rule, phrases) from ``certainty.yaml`` (or `text`), the weakest level first."""
+    lex = read_lexicon("certainty.yaml", text)
+    found = _by_label(lex, "certainty", tuple(level for level, _ in _LEVELS))
+    lex.close()
+    return tuple((level, basis, found[level]) for level, basis in _LEVELS)
+
+
+@cache
+def _certainty() -> tuple[tuple[str, Basis, re.Pattern[str]], ...]:
+    return read_certainty()
+
+
+def certainty(sentence: str, low: str) -> Cue:
+    """The certainty of a claim: its weakest hedge, else high; `low` is the lowered sentence."""
+    found: list[tuple[int, int, int, str, Basis]] = []
+    for rank, (label, basis, pattern) in enumerate(_certainty()):
+        for m in pattern.finditer(low):
+            if not is_month(sentence, m.start(), m.end()):
+                found.append((m.start(), m.end(), rank, label, basis))
+    # overlaps go to the longer phrase ("most likely" over "likely", "seems to me" over "seems")
+    kept = keep_longest(found, lambda f: (f[0], f[1]))
+    if not kept:
+        return Cue(_HIGH, "", Basis.NO_HEDGE)
+    # the weakest hedge wins; among equals the first in the sentence
+    start, end, _, label, basis = min(kept, key=lambda f: (f[2], f[0]))
+    return Cue(label, sentence[start:end], basis)
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+
+def read_topics(text: str | None = None) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(topic, keywords) from ``topic.yaml`` (or `text`), in the ontology's order of topics.
+
+    A topic is named by its key ("domestic-politics"), as the graph's topic cues record it.
+    """
+    lex = read_lexicon("topic.yaml", text)
+    keywords = lex.section("keywords")
+    found = tuple((c.key, keywords.alternation(key)) for c, key in keywords.concepts("topic"))
+    keywords.close()
+    lex.close()
+    return found
+
+
+@cache
+def _topics() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return read_topics()
+
+
+def topics(sentence: str, low: str) -> tuple[Cue, ...]:
+    """Every topic a claim mentions, with its first keyword, in the order of the keywords."""
+    found: list[tuple[int, Cue]] = []
+    for topic, pattern in _topics():
+        m = pattern.search(low)
+        if m:
+            cue = Cue(topic, sentence[m.start() : m.end()], Basis.TOPIC_KEYWORD)
+            found.append((m.start(), cue))
+    return tuple(cue for _, cue in sorted(found, key=lambda f: f[0]))

@@ -1,0 +1,468 @@
+"""The trend of one claim: lexicon cues, scoped negation, and a weighted vote of the cues.
+
+The rules are documented in the package docstring (:mod:`cakg.graph.claims`); the cue
+phrases are in ``graph/data/lexicons/trend.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from cakg.graph.claims.cue import UNCERTAIN, Basis, Cue, Role
+from cakg.graph.claims.lexicon import read_lexicon
+from cakg.graph.claims.matching import TOKEN, keep_longest
+
+__all__ = [
+    "CHANGE",
+    "DIRECTIONS",
+    "NO_CHANGE",
+    "STRENGTHENING",
+    "WEAKENING",
+    "base_weight",
+    "claim_trend",
+    "cue_kinds",
+    "read_tables",
+]
+
+# The trend concepts the rules reason about, by their labels in the ontology; read_tables
+# checks that the ontology has them.
+STRENGTHENING = "strengthening"
+WEAKENING = "weakening"
+NO_CHANGE = "no change"
+DIRECTIONS = (STRENGTHENING, WEAKENING)
+# Kinds of lexicon match that are no trend label of their own.
+_CONTINUITY = "continuity"  # "remain", "continue": a weak "no change"
+CHANGE = "change"  # change with no direction: only its negation is a trend
+_POSITIVE = "positive"  # a positive state: only its negation is a trend (a weakening)
+
+_STRONG = 2.0  # explicit "no change"/uncertainty statements and negated cues
+_WEAK = 1.0  # plain directional cues
+_CONTINUITY_WEIGHT = 0.9  # weaker than a directional cue: "remain" alone is thin evidence
+_MIXED_WEIGHT = 0.5  # a claim whose cues disagree
+_NEG_WINDOW = 4  # at most this many words between a negator and the cue it negates
+
+
+def base_weight(basis: Basis) -> float:
+    """How much one cue decided by this rule counts, before position and context."""
+    return _BASE_WEIGHT.get(basis, _WEAK)
+
+
+_BASE_WEIGHT = {
+    Basis.NO_CHANGE_CUE: _STRONG,
+    Basis.UNCERTAINTY_CUE: _STRONG,
+    Basis.NEGATED_WEAKENING: _STRONG,  # denying a deterioration is a firm "no change"
+    Basis.NEGATED_CHANGE: _STRONG,
+    Basis.CONTINUITY_CUE: _CONTINUITY_WEIGHT,
+    Basis.MIXED_CUES: _MIXED_WEIGHT,
+}
+# The label each kind of vote is for.
+_VOTES_FOR = {
+    Basis.STRENGTHENING_CUE: STRENGTHENING,
+    Basis.WEAKENING_CUE: WEAKENING,
+    Basis.GROWING_NEGATIVE: WEAKENING,
+    Basis.NO_CHANGE_CUE: NO_CHANGE,
+    Basis.CONTINUITY_CUE: NO_CHANGE,
+    Basis.UNCERTAINTY_CUE: UNCERTAIN,
+    Basis.CEASED_STRENGTHENING: WEAKENING,
+    Basis.CEASED_WEAKENING: STRENGTHENING,
+    Basis.NEGATED_WEAKENING: NO_CHANGE,
+    Basis.NEGATED_STRENGTHENING: NO_CHANGE,
+    Basis.NEGATED_CHANGE: NO_CHANGE,
+    Basis.NEGATED_CHANGE_ELSEWHERE: NO_CHANGE,
+    Basis.NEGATED_POSITIVE: WEAKENING,
+}
+
+# "I do not think/believe/see ..." negates the clause it introduces.
+_NEGATED_BELIEF = re.compile(
+    r"\b(?:i|we)\s+(?:do|did|would|can)\s*(?:not|n't)\s+(?:really\s+)?(?:think|believe|expect|"
+    r"see|suppose|assume|consider|anticipate|foresee|envisage|predict)\b|"
+    r"\bthere\s+(?:is|are|will be)\s+no\s+(?:reason|grounds|ground|basis|prerequisites|"
+    r"indications?|signs?)\s+(?:to|for|that)\b|"
+    r"\b(?:it is|it's|seems|is|are)\s+(?:unlikely|doubtful|improbable)\b|"
+    r"\bi\s+doubt\b|\bunlikely\s+to\b|\bdon't\s+think\b|"
+    r"\b(?:i|we)\s+(?:would|will)\s*(?:not|n't)\s+(?:say|speak|talk|call)\b"
+)
+_SCOPE_END = re.compile(r";|,\s*(?:although|though|but|while|whereas|however)\b|[.!?](?:\s|$)")
+_CESSATIVE = re.compile(r"\bno\s+longer\b|\bnot\s+any\s*more\b")
+
+# Short direct replies to a yes/no question ("I do not think so.", "Of course, yes.").
+_DENIAL_REPLY = re.compile(
+    r"(?:well,?\s+|honestly,?\s+)?(?:no|not really|hardly|unlikely|of course not|certainly not|"
+    r"definitely not|absolutely not|not at all|not now|not yet|i doubt (?:it|that|so)|"
+    r"(?:i|we) (?:do not|don't|would not|wouldn't) (?:think|believe|expect|say) so|"
+    r"i (?:do not|don't) think that (?:will|they will) happen|"
+    r"there (?:is|are) no (?:prerequisites|grounds|reasons?|basis|preconditions) "
+    r"for (?:this|that|it))"
+)
+_AFFIRM_REPLY = re.compile(
+    r"(?:(?:yes|of course|certainly|definitely|undoubtedly|surely|absolutely|most likely|"
+    r"probably|i think|i believe|i am sure|without doubt)[,\s]*)*"
+    r"(?:yes|of course|certainly|definitely|undoubtedly|surely|absolutely|i think so|"
+    r"i believe so|most likely|probably|it will|they will|they will change|it will change)"
+)
+# A reply that opens a longer sentence ("Yes, I believe it should, sooner or later.").
+_DENIAL_PREFIX = re.compile(
+    r"(?:no|not now|not yet|hardly|of course not|not really|"
+    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) so)\s*[,.;:—–-]"
+)
+_AFFIRM_PREFIX = re.compile(
+    r"(?:yes|of course,? yes|(?:i|we) (?:think|believe|expect) so|most likely,? yes)\s*[,.;:—–-]"
+)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The compiled trend lexicon (see trend.yaml for what each table holds)."""
+
+    cues: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, one lexicon entry)
+    event_nouns: re.Pattern[str]
+    determiners: frozenset[str]
+    negative_nouns: re.Pattern[str]
+    intensifiers: re.Pattern[str]
+    relation_words: re.Pattern[str]
+    object_determiners: frozenset[str]
+    negators: frozenset[str]
+    not_negating: Mapping[str, frozenset[str]]
+    clause_breaks: frozenset[str]
+    later_or_earlier: frozenset[str]
+    discourse: tuple[tuple[Role, re.Pattern[str]], ...]
+
+
+def read_tables(text: str | None = None) -> _Tables:
+    """The trend lexicon from ``trend.yaml``, or from `text` in its place, checked."""
+    lex = read_lexicon("trend.yaml", text)
+    votes = lex.section("cues")
+    by_label = {concept.label: votes.each(key) for concept, key in votes.concepts("trend")}
+    votes.close()
+    for label in (*DIRECTIONS, NO_CHANGE, UNCERTAIN):
+        if label not in by_label:
+            raise lex.error(f"the trend rules need the trend {label!r}, not in the ontology")
+    # One regex per lexicon entry: an alternation would stop at its first matching branch
+    # ("negative" before "negative impact"), and the longest match must win instead. The
+    # order decides between equally long matches at one place.
+    kinds = (
+        (STRENGTHENING, by_label[STRENGTHENING]),
+        (WEAKENING, by_label[WEAKENING]),
+        (NO_CHANGE, by_label[NO_CHANGE]),
+        (_CONTINUITY, lex.each("continuity")),
+        (CHANGE, lex.each("change")),
+        (UNCERTAIN, by_label[UNCERTAIN]),
+        (_POSITIVE, lex.each("positive-state")),
+    )
+    not_negating = lex.section("not-negating")
+    discourse = lex.section("discourse")
+    tables = _Tables(
+        cues=tuple((kind, pattern) for kind, patterns in kinds for pattern in patterns),
+        event_nouns=lex.regex("event-nouns"),
+        determiners=lex.words("determiners"),
+        negative_nouns=lex.regex("negative-nouns"),
+        intensifiers=lex.regex("intensifiers"),
+        relation_words=lex.regex("relation-words"),
+        object_determiners=lex.words("object-determiners"),
+        negators=lex.words("negators"),
+        not_negating={word: not_negating.words(word) for word in not_negating.names()},
+        clause_breaks=lex.words("clause-breaks"),
+        later_or_earlier=lex.words("later-or-earlier"),
+        discourse=tuple(
+            (role, discourse.alternation(role.value, around=("(?:", r")\b"))) for role in Role
+        ),
+    )
+    for section in (not_negating, discourse, lex):
+        section.close()
+    return tables
+
+
+@cache
+def _tables() -> _Tables:
+    return read_tables()
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    kind: str  # strengthening | weakening | no change | continuity | change | uncertain | positive
+
+
+def _cue_matches(low: str) -> list[_Match]:
+    """All lexicon matches, overlaps resolved in favour of the longer (more specific) one."""
+    found = [
+        _Match(m.start(), m.end(), kind)
+        for kind, pattern in _tables().cues
+        for m in pattern.finditer(low)
+    ]
+    return keep_longest(found, lambda m: (m.start, m.end))
+
+
+def cue_kinds(low: str) -> list[str]:
+    """The kinds of the lexicon matches in lower-cased text, in text order."""
+    return [m.kind for m in _cue_matches(low)]
+
+
+def _local_negator(
+    low: str, cue_start: int, skip: Sequence[tuple[int, int]] = ()
+) -> tuple[int, str] | None:
+    """The start and kind of a negator a few words before the cue, if any.
+
+    Kinds: "not" (plain negation), "ceased" ("no longer"), "contrast" ("rather than",
+    "instead of": the cue is the rejected alternative; "before", "until", "from": it is a
+    later or an earlier state, not the one forecast; "whether": it is only asked about).
+    Negators inside the spans in skip (the words of a negated belief) are left to the
+    belief rule.
+    """
+    tab = _tables()
+    tokens = list(TOKEN.finditer(low, 0, cue_start))
+    for back, tok in enumerate(reversed(tokens)):
+        if back > _NEG_WINDOW:
+            return None
+        word = tok.group(0)
+        idx = len(tokens) - 1 - back
+        previous = tokens[idx - 1].group(0) if idx > 0 else ""
+        if (word, previous) in (("than", "rather"), ("of", "instead")):
+            return tokens[idx - 1].start(), "contrast"
+        if word in tab.later_or_earlier and back <= 2:
+            return tok.start(), "contrast"
+        if word == "whether":
+            return tok.start(), "contrast"  # "whether X will grow" asks, it does not forecast
+        if word in tab.clause_breaks:
+            return None
+        if word in tab.negators or word.endswith("n't"):
+            if any(s0 <= tok.start() < s1 for s0, s1 in skip):
+                return None
+            follower = tokens[idx + 1].group(0) if idx + 1 < len(tokens) else ""
+            if word == "no" and follower == "longer":
+                return tok.start(), "ceased"
+            if follower in tab.not_negating.get(word, frozenset()) or previous == "why":
+                continue  # "not only", "no doubt", "why not": no negation
+            return tok.start(), "not"
+    return None
+
+
+def _names_the_event(low: str, m: _Match) -> bool:
+    """Whether a weakening noun is a definite reference ("the clashes") to the event itself."""
+    tab = _tables()
+    if m.kind != WEAKENING or not tab.event_nouns.fullmatch(low[m.start : m.end]):
+        return False
+    before = [t.group(0) for t in TOKEN.finditer(low, 0, m.start)][-3:]
+    for word in reversed(before):
+        if word in tab.determiners:
+            return True
+        if word in tab.clause_breaks or word in tab.negators:
+            return False
+    return False
+
+
+def _belief_scopes(low: str) -> list[tuple[int, int, int]]:
+    """(trigger start, scope start, scope end) of negated beliefs such as "I do not think"."""
+    scopes = []
+    for m in _NEGATED_BELIEF.finditer(low):
+        end = _SCOPE_END.search(low, m.end())
+        scopes.append((m.start(), m.end(), end.start() if end else len(low)))
+    return scopes
+
+
+def _relative_aside(low: str, pos: int) -> bool:
+    """Whether pos lies in a ", which ..." aside, a side remark about something else."""
+    head = low[:pos]
+    i = head.rfind(", which ")
+    return i >= 0 and not re.search(r"[,;]", head[i + 8 :])
+
+
+def _near(low: str, start: int, end: int, pattern: re.Pattern[str], reach: int = 4) -> bool:
+    """Whether a word matching pattern lies within reach words before start or after end,
+    in the same clause."""
+    clause_breaks = _tables().clause_breaks
+    before = list(TOKEN.finditer(low, 0, start))[-reach:]
+    after = list(TOKEN.finditer(low, end))[:reach]
+    for seq in (reversed(before), iter(after)):
+        for tok in seq:
+            word = tok.group(0)
+            if word in clause_breaks and word not in ("that", "which"):
+                break
+            if pattern.fullmatch(word):
+                return True
+    return False
+
+
+def _about_relation(low: str, start: int, end: int) -> bool:
+    """Whether a (negated) change is said of the relation itself rather than of a side issue.
+
+    >>> _about_relation("the dam does not affect our water supply", 13, 23)
+    False
+    >>> _about_relation("this will not change either", 5, 19)
+    True
+    """
+    tab = _tables()
+    if _near(low, start, end, tab.relation_words):
+        return True
+    after = [t.group(0) for t in TOKEN.finditer(low, end)][:3]
+    if after and after[0] in ("on", "upon", "for", "to"):
+        after = after[1:]
+    # "does not affect our water supply": an object of its own, so it is a side issue;
+    # "will not change this." or no object at all: the subject itself stays as it is
+    return not (len(after) >= 2 and after[0] in tab.object_determiners and after[1].isalpha())
+
+
+@dataclass(frozen=True)
+class _Vote:
+    basis: Basis
+    weight: float
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        return _VOTES_FOR[self.basis]
+
+
+def _vote(basis: Basis, factor: float, start: int, end: int) -> _Vote:
+    return _Vote(basis, base_weight(basis) * factor, start, end)
+
+
+def _trend_votes(low: str) -> list[_Vote]:
+    """Each cue as a vote for a trend label, after negation."""
+    tab = _tables()
+    scopes = _belief_scopes(low)
+    triggers = [(trig, s0) for trig, s0, _ in scopes]
+    conclusion = re.search(r",\s+(?:so|therefore|thus|hence)\s", low)
+    votes: list[_Vote] = []
+    for m in _cue_matches(low):
+        if _names_the_event(low, m):
+            continue
+        start = m.start
+        negated = False
+        ceased = False
+        # A directional phrase may hold its own negator ("cooperation will not grow"): look
+        # back from its last word. Uncertainty and no-change phrases may contain a negator
+        # as part of the phrase ("not clear"): look back from their first word.
+        anchor = m.start
+        if m.kind in (*DIRECTIONS, CHANGE, _POSITIVE):
+            anchor = list(TOKEN.finditer(low, m.start, m.end))[-1].start()
+        local = _local_negator(low, anchor, triggers)
+        if local is not None:
+            if local[1] == "contrast":
+                continue  # "grow rather than decline": the rejected alternative casts no vote
+            negated, ceased = True, local[1] == "ceased"
+            start = min(start, local[0])
+        for trig, s0, s1 in scopes:
+            if s0 <= m.start < s1:
+                negated = not negated
+                start = min(start, trig)
+                break
+        kind = m.kind
+        if kind in DIRECTIONS and _CESSATIVE.search(low, m.end, min(len(low), m.end + 20)):
+            ceased = negated = True
+        factor = 0.5 if _relative_aside(low, m.start) else 1.0
+        if conclusion and m.start > conclusion.start():
+            factor *= 1.5  # "..., so I would not speak of a sharp turn": the sentence's point
+        if (
+            kind == STRENGTHENING
+            and tab.intensifiers.search(low, m.start, m.end)
+            and _near(low, m.start, m.end, tab.negative_nouns, reach=6)
+        ):
+            kind = WEAKENING  # more competition or tension is a weakening
+            if not negated:
+                votes.append(_vote(Basis.GROWING_NEGATIVE, factor, start, m.end))
+                continue
+        basis = _basis(low, kind, negated, ceased, start, m.end)
+        if basis is not None:
+            votes.append(_vote(basis, factor, start, m.end))
+    if any(v.basis is not Basis.CONTINUITY_CUE for v in votes):
+        # "remain"/"continue" only decide when nothing else does: "will continue to decline"
+        votes = [v for v in votes if v.basis is not Basis.CONTINUITY_CUE]
+    return votes
+
+
+_PLAIN = {
+    STRENGTHENING: Basis.STRENGTHENING_CUE,
+    WEAKENING: Basis.WEAKENING_CUE,
+    NO_CHANGE: Basis.NO_CHANGE_CUE,
+    _CONTINUITY: Basis.CONTINUITY_CUE,
+    UNCERTAIN: Basis.UNCERTAINTY_CUE,
+}
+_CEASED = {STRENGTHENING: Basis.CEASED_STRENGTHENING, WEAKENING: Basis.CEASED_WEAKENING}
+_NEGATED = {
+    # denying a deterioration is a firm "no change"
+    WEAKENING: Basis.NEGATED_WEAKENING,
+    # denying an improvement leaves things as they are, but says less
+    STRENGTHENING: Basis.NEGATED_STRENGTHENING,
+    _POSITIVE: Basis.NEGATED_POSITIVE,
+}
+
+
+def _basis(low: str, kind: str, negated: bool, ceased: bool, start: int, end: int) -> Basis | None:
+    """The rule by which a cue of this kind votes, after negation; None: no vote."""
+    if not negated:
+        return _PLAIN.get(kind)  # a bare change or positive state says nothing
+    if ceased and kind in _CEASED:
+        return _CEASED[kind]
+    if kind == CHANGE:
+        if _about_relation(low, start, end):
+            return Basis.NEGATED_CHANGE
+        return Basis.NEGATED_CHANGE_ELSEWHERE
+    # a negated "no change" or uncertainty cue says only that something changes: no vote
+    return _NEGATED.get(kind)
+
+
+def _reply(low: str) -> tuple[Basis, int] | None:
+    """The kind of a direct reply and the length of its words, else None."""
+    stripped = low.strip()
+    bare = re.sub(r"[\s\"“”«»'.!?…,;:—–-]+$", "", stripped)
+    bare = re.sub(r"\s+", " ", bare)
+    if len(bare.split()) <= 6:
+        if _DENIAL_REPLY.fullmatch(bare):
+            return Basis.REPLY_DENIAL, len(bare)
+        if _AFFIRM_REPLY.fullmatch(bare):
+            return Basis.REPLY_AFFIRMATION, len(bare)
+    m = _DENIAL_PREFIX.match(stripped)
+    if m:
+        return Basis.REPLY_DENIAL, m.end() - 1
+    m = _AFFIRM_PREFIX.match(stripped)
+    if m:
+        return Basis.REPLY_AFFIRMATION, m.end() - 1
+    return None
+
+
+def _discourse_role(low: str) -> Role | None:
+    """The claim's role in its answer from its first words, else None."""
+    head = low.lstrip(" \"“«'(-–—")
+    for role, pattern in _tables().discourse:
+        if pattern.match(head):
+            return role
+    return None
+
+
+def claim_trend(sentence: str, low: str) -> tuple[Cue, bool]:
+    """The trend of one claim with its deciding cue, and whether no cue fired at all.
+
+    `low` is ``matching.lower(sentence)``.
+    """
+    votes = _trend_votes(low)
+    if not votes:
+        reply = _reply(low)
+        if reply is None:
+            return Cue(UNCERTAIN, "", Basis.DEFAULT), True
+        basis, length = reply
+        off = len(low) - len(low.lstrip())
+        words = sentence[off : off + length].strip()
+        # a "no" denies the change asked about; a "yes" takes its direction from the question
+        label = NO_CHANGE if basis is Basis.REPLY_DENIAL else UNCERTAIN
+        return Cue(label, words, basis), False
+    totals: dict[str, float] = {}
+    for v in votes:
+        totals[v.label] = totals.get(v.label, 0.0) + v.weight
+    best = max(totals.values())
+    leaders = [label for label, total in totals.items() if total == best]
+    role = _discourse_role(low)
+    if set(DIRECTIONS) <= set(leaders):
+        first = min(votes, key=lambda v: v.start)
+        last = max(votes, key=lambda v: v.end)
+        return Cue(UNCERTAIN, sentence[first.start : last.end], Basis.MIXED_CUES, role), False
+    # among tied labels the strongest, then the earliest vote decides
+    winner = max((v for v in votes if v.label in leaders), key=lambda v: (v.weight, -v.start))
+    agreeing = sum(1 for v in votes if v.label == winner.label) - 1
+    text = sentence[winner.start : winner.end]
+    return Cue(winner.label, text, winner.basis, role, agreeing), False
