@@ -29,11 +29,12 @@ from typing import Any
 
 from cakg.graph.build import build_graph
 from cakg.graph.store.engines import OxigraphStore, open_store
+from cakg.viz import KINDS, ViewData, analytics, project
 from cakg.viz.html import render_html
-from cakg.viz.networks import KINDS, ViewData, analytics, project
+from cakg.viz.trends import trend_keys
 
 CAKG = "https://cakg.example.org/ontology#"
-TRENDS = ["strengthening", "weakening", "no-change", "uncertain"]
+TRENDS = list(trend_keys())
 READY_BOUND_S = 60.0
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -32,7 +32,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 from cakg.graph.namespaces import CAKG, ORG
 
-__all__ = ["KINDS", "Concept", "concept_iri", "lookup", "require", "vocabulary"]
+__all__ = ["KINDS", "Concept", "concept_iri", "key_of", "lookup", "require", "vocabulary"]
 
 #: Vocabulary name -> (the class or scheme that gathers its concepts, the IRI prefix of its
 #: concepts' local names). This says where each vocabulary lives, not what it holds.
@@ -52,6 +52,17 @@ class Concept:
     iri: URIRef
     key: str
     label: str
+
+
+def key_of(kind: str, iri: str) -> str:
+    """A concept's key: its IRI's local name without the vocabulary's prefix.
+
+    >>> key_of("trend", "https://cakg.example.org/ontology#trend-no-change")
+    'no-change'
+    """
+    _, prefix = KINDS[kind]
+    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return local.removeprefix(prefix)
 
 
 def _norm(text: str) -> str:
@@ -88,12 +99,11 @@ def vocabulary(kind: str) -> tuple[Concept, ...]:
     ordered = _order(onto, set(members))
     if ordered is None:  # pragma: no cover - guarded by tests/test_vocabulary.py
         raise ValueError(f"the ontology has no owl:AllDifferent list of the {kind} concepts")
-    _, prefix = KINDS[kind]
     out = []
     for iri in ordered:
-        local = str(iri).removeprefix(str(CAKG))
         label = onto.value(iri, SKOS.prefLabel)
-        out.append(Concept(iri, local.removeprefix(prefix), str(label) if label else local))
+        local = str(iri).removeprefix(str(CAKG))
+        out.append(Concept(iri, key_of(kind, str(iri)), str(label) if label else local))
     return tuple(out)
 
 

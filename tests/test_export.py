@@ -380,15 +380,3 @@ def test_cli_reports_a_missing_input(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["export", str(tmp_path / "nope.trig"), "-o", str(tmp_path)])
     assert res.exit_code == 2
     assert "no such file" in res.output
-
-
-@pytest.mark.parametrize(
-    "name", ["cakg.graph.publish.export", "cakg.graph.publish.void", "cakg.graph.store.remote"]
-)
-def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import doctest
-    import importlib
-
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

@@ -431,14 +431,3 @@ def test_compacted_export_reads_like_plain_json(compacted: tuple[Graph, dict[str
     assert (position["start"], position["end"]) == ("100", "126")
     state = nodes["https://cakg.example.org/id/state/kazakhstan"]
     assert state["label"] == "Kazakhstan"
-
-
-@pytest.mark.parametrize(
-    "name", ["cakg.graph.ontology", "cakg.graph.check.validate", "cakg.graph.check.reason"]
-)
-def test_docstring_examples(name: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

@@ -6,7 +6,6 @@ Expectations on the bundled article come from the gold annotation
 
 from __future__ import annotations
 
-import doctest
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,10 +118,6 @@ def test_runs_the_same_on_oxigraph_and_rdflib(
 def test_unknown_query_suggests_close_names() -> None:
     with pytest.raises(InputError, match="did you mean experts"):
         cq.load_query("expert")
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(cq).failed == 0
 
 
 # --- parameters -----------------------------------------------------------------------------------

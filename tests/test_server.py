@@ -526,15 +526,6 @@ def test_on_disk_store_served_read_only(tmp_path: Path) -> None:
         assert (URIRef(f"{url}/sparql"), SD.supportedLanguage, SD.SPARQL11Update) not in sd
 
 
-def test_doctests_of_the_server_modules() -> None:
-    import doctest
-
-    from cakg.server import pages, protocol
-
-    for module in (protocol, pages):
-        assert doctest.testmod(module).failed == 0
-
-
 def test_serve_reports_missing_data(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "kg.trig")])
     assert result.exit_code == 2

@@ -13,18 +13,15 @@ from click.testing import CliRunner
 from cakg.cli import cli
 from cakg.errors import InputError
 from cakg.graph.store.engines import open_store
-from cakg.viz import export_network, network_stats, render_all, render_view
-from cakg.viz.html import MAX_NODES, render_html, strip_external_resources
-from cakg.viz.networks import (
-    TRENDS,
-    actors,
-    analytics,
-    claims,
-    comentions,
-    ego,
-    resolve_focus,
-    stances,
-)
+from cakg.graph.vocabulary import vocabulary
+from cakg.viz import analytics, ego, export_network, network_stats, render_all, render_view
+from cakg.viz.capping import MAX_NODES
+from cakg.viz.html import render_html, strip_external_resources
+from cakg.viz.projections import CERTAINTY_RANK, actors, claims, comentions, resolve_focus, stances
+from cakg.viz.styles import ROLE_STYLE, TREND_COLOURS
+from cakg.viz.trends import MIXED, NONE, TREND_SCORE, trend_keys
+
+TRENDS = trend_keys()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 B = "https://cakg.example.org/id/"
@@ -370,15 +367,13 @@ def test_network_stats_skips_views_without_the_focus(store: Any) -> None:
     assert stats[0].top(3)[0]["label"]
 
 
-@pytest.mark.parametrize(
-    "name", ["cakg.viz", "cakg.viz.networks", "cakg.viz.layout", "cakg.viz.html"]
-)
-def test_docstring_examples(name: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
+def test_styles_cover_exactly_the_vocabularies() -> None:
+    """A trend or role added to the ontology needs a colour; one removed leaves none behind."""
+    keys = {kind: {c.key for c in vocabulary(kind)} for kind in ("trend", "role", "certainty")}
+    assert set(TREND_COLOURS) == keys["trend"] | {MIXED, NONE}
+    assert set(TREND_SCORE) == keys["trend"] == set(TRENDS)
+    assert set(ROLE_STYLE) == keys["role"]
+    assert set(CERTAINTY_RANK) == keys["certainty"]
 
 
 def test_projections_are_the_same_on_rdflibs_engine(sample: Any) -> None:

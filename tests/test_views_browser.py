@@ -13,7 +13,8 @@ import pytest
 
 from cakg.graph.store.engines import open_store
 from cakg.viz import build_network, render_all, render_view
-from cakg.viz.html import MAX_NODES, render_html
+from cakg.viz.capping import MAX_NODES
+from cakg.viz.html import render_html
 
 pytestmark = pytest.mark.browser
 

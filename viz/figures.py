@@ -23,19 +23,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patheffects import withStroke
 
 from cakg.graph.io import atomic_write
-from cakg.viz.html import (
+from cakg.viz.analytics import Analytics, analytics, top_nodes
+from cakg.viz.capping import cap, edges_with_data
+from cakg.viz.layout import spring
+from cakg.viz.styles import (
     CERTAINTY_SIZE,
     KIND_STYLE,
     TREND_COLOURS,
-    TREND_LABELS,
-    _edge_style,
-    _edges,
-    cap,
     edge_label,
+    edge_style,
     short_label,
 )
-from cakg.viz.layout import spring
-from cakg.viz.networks import Analytics, analytics, top_nodes
+from cakg.viz.trends import NONE, trend_labels
 
 __all__ = ["FIGURE_MAX_NODES", "draw_heatmap", "draw_network"]
 
@@ -100,8 +99,8 @@ def draw_network(
         fig.text(0.02, 0.005, f"{n:,} of {g.number_of_nodes():,} nodes shown", fontsize=8)
 
     groups: dict[tuple[str, Any, float], list[list[tuple[float, float]]]] = {}
-    for u, v, d in _edges(shown):
-        _, colour, dashes, edge_w = _edge_style(d, kind)
+    for u, v, d in edges_with_data(shown):
+        _, colour, dashes, edge_w = edge_style(d, kind)
         key = (colour, _dash(dashes), round(min(edge_w, 6.0) * 0.7, 1))
         groups.setdefault(key, []).append([pos[u], pos[v]])
     for (colour, style, lw), segs in groups.items():
@@ -122,7 +121,7 @@ def draw_network(
         k = str(d.get("kind", "other"))
         _, colour, shape = KIND_STYLE.get(k, KIND_STYLE["other"])
         if k == "claim":
-            colour = TREND_COLOURS.get(str(d.get("trend", "none")), TREND_COLOURS["none"])
+            colour = TREND_COLOURS.get(str(d.get("trend", NONE)), TREND_COLOURS[NONE])
             size = CERTAINTY_SIZE.get(int(d.get("certainty_rank", 0) or 0), 10.0) * 0.42
         else:
             size = 7.0 + 11.0 * math.sqrt(stats["degree"].get(str(x), 0.0) / max_degree)
@@ -173,9 +172,11 @@ def draw_network(
                     label=label,
                 )
             )
-    trends = {str(d.get("trend")) for _, _, d in _edges(shown) if d.get("relation") == "stance"}
+    trends = {
+        str(d.get("trend")) for _, _, d in edges_with_data(shown) if d.get("relation") == "stance"
+    }
     trends |= {str(d.get("trend")) for _, d in shown.nodes(data=True) if d.get("kind") == "claim"}
-    for t, colour in TREND_COLOURS.items():
+    for t, label in trend_labels().items():
         if t in trends:
             handles.append(
                 Line2D(
@@ -183,15 +184,15 @@ def draw_network(
                     [],
                     marker="o" if kind == "claims" else None,
                     linestyle="" if kind == "claims" else "-",
-                    color=colour,
+                    color=TREND_COLOURS[t],
                     linewidth=3,
                     markersize=8,
-                    label=f"trend: {TREND_LABELS[t]}",
+                    label=f"trend: {label}",
                 )
             )
     seen: set[str] = set()
-    for _, _, d in _edges(shown):
-        style_key, colour, dashes, _ = _edge_style(d, kind)
+    for _, _, d in edges_with_data(shown):
+        style_key, colour, dashes, _ = edge_style(d, kind)
         if style_key in seen or style_key.startswith("trend:"):
             continue
         seen.add(style_key)

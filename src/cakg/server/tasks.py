@@ -251,9 +251,8 @@ def void_description(
 
 def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) -> str:
     """One interactive network view (cakg.viz) as a self-contained HTML page."""
-    from cakg.viz import build_network
+    from cakg.viz import analytics, build_network
     from cakg.viz.html import render_html
-    from cakg.viz.networks import analytics
 
     g = build_network(store, kind, focus, depth)
     return render_html(g, analytics(g))
