@@ -84,7 +84,7 @@ def push(
     began = time.monotonic()
     with store:
         ep = store.endpoints
-        use_gsp = store._use_gsp()
+        use_gsp = store.uses_graph_store()
         report = PushReport(
             endpoint, "graph-store" if use_gsp else "sparql-update", ep.server, replaced=replace
         )

@@ -421,7 +421,8 @@ class RemoteStore:
             raise RemoteError(f"no update endpoint known for {self.endpoint} (--update-endpoint)")
         self._request("POST", url, data={"update": sparql})
 
-    def _use_gsp(self) -> bool:
+    def uses_graph_store(self) -> bool:
+        """Whether loads go through the Graph Store Protocol (else SPARQL Update)."""
         if self.method == "update":
             return False
         if self.method == "gsp" and self.endpoints.gsp is None:
@@ -447,7 +448,7 @@ class RemoteStore:
         if not triples:
             return
         data = ntriples(triples)
-        if self._use_gsp():
+        if self.uses_graph_store():
             # Graph Store §5.5: POST merges into the graph. N-Triples is Turtle, and
             # every server reads text/turtle.
             self._request(
@@ -468,7 +469,7 @@ class RemoteStore:
 
     def add_graph(self, name: URIRef, graph: Graph) -> None:
         """Store protocol: load a graph into the named graph ``name`` (merging)."""
-        size = GSP_CHUNK if self._use_gsp() else UPDATE_CHUNK
+        size = GSP_CHUNK if self.uses_graph_store() else UPDATE_CHUNK
         for chunk in chunk_triples(graph, size):
             self.add_triples(name, chunk)
         if self._graphs is not None and name not in self._graphs:
