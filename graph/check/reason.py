@@ -326,6 +326,13 @@ class _Clashes:
             if c not in known or (asserted and not known[c].startswith("typed")):
                 known[c] = why
 
+    def implied(self, ind: Node, options: list[URIRef], why: str, article: str) -> None:
+        """A type implied by a domain or range: one class, or a union (any one of them)."""
+        if len(options) == 1:
+            self.add(ind, options[0], why)
+        elif options:
+            self.unions.append((ind, options, f"{article} {why}"))
+
     def excluded(self, ind: Node, cls: URIRef) -> str | None:
         """Why ``ind`` cannot be a ``cls``: a known type disjoint with it or a super-class of it."""
         known = self.types.get(ind, {})
@@ -401,11 +408,7 @@ def explain_inconsistency(data: Graph, ontology: Graph | None = None) -> tuple[s
             if isinstance(o, URIRef):
                 clashes.add(s, o, f"typed {short(o)}", asserted=True)
             continue
-        options = domains.get(p, [])
-        if len(options) == 1:
-            clashes.add(s, options[0], f"subject of {short(p)}")
-        elif options:
-            clashes.unions.append((s, options, f"the subject of {short(p)}"))
+        clashes.implied(s, domains.get(p, []), f"subject of {short(p)}", "the")
         if isinstance(o, Literal):
             expected = data_ranges.get(p)
             if expected is not None and not _fits(o, expected):
@@ -413,11 +416,7 @@ def explain_inconsistency(data: Graph, ontology: Graph | None = None) -> tuple[s
                     (s, f"{short(s)} has {short(p)} {short(o)}, not a {short(expected)}")
                 )
             continue
-        options = ranges.get(p, [])
-        if len(options) == 1:
-            clashes.add(o, options[0], f"value of {short(p)}")
-        elif options:
-            clashes.unions.append((o, options, f"a value of {short(p)}"))
+        clashes.implied(o, ranges.get(p, []), f"value of {short(p)}", "a")
     problems = clashes.problems() + problems
 
     groups = _all_different(onto)

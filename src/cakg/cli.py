@@ -6,8 +6,9 @@ ontology, a violation query with rows), 2 bad input or usage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -43,20 +44,30 @@ def cli() -> None:
     """cakg: a knowledge graph of regional relations in Central Asia."""
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def out_option(
+    help_text: str, *, dest: str = "out", default: str | None = None
+) -> Callable[[_F], _F]:
+    """The ``-o/--out`` option of the commands that write files (default shown when set)."""
+    return click.option(
+        "-o",
+        "--out",
+        dest,
+        type=click.Path(path_type=Path),
+        default=Path(default) if default is not None else None,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
 # --- build, validate, reason, info (foundation) -----------------------------------------------
 
 
 @cli.command()
 @click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for kg.trig and kg.ttl.",
-)
+@out_option("Folder for kg.trig and kg.ttl.", dest="out_dir", default="out")
 @click.option(
     "--base", default=None, help="Base IRI of the data (default https://cakg.example.org/id/)."
 )
@@ -116,13 +127,10 @@ def validate(graph: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
+@out_option(
+    "Where to write the dataset with the inferred graph (default: in place).",
+    dest="out",
     default=None,
-    help="Where to write the dataset with the inferred graph (default: in place).",
 )
 @reports_errors
 def reason(graph: tuple[Path, ...], out: Path | None) -> None:
@@ -330,15 +338,7 @@ EXPORT_FORMATS = (*RDF_FORMATS, "ontology", "void", "all")
     show_default=True,
     help="Format(s) to write (repeatable); all = every format, the ontology and void.ttl.",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for kg.<ext> (or a file name for one format).",
-)
+@out_option("Folder for kg.<ext> (or a file name for one format).", dest="out", default="out")
 @click.option(
     "--dump-base",
     default=None,
@@ -471,14 +471,11 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
 @click.option(
     "--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Hops around --focus."
 )
-@click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="FILE.html for one view, or a folder (default out/views); figures (PNG, SVG) and "
+@out_option(
+    "FILE.html for one view, or a folder (default out/views); figures (PNG, SVG) and "
     "GraphML/GEXF are written beside the HTML.",
+    dest="out",
+    default=None,
 )
 @click.option(
     "--stats",
