@@ -62,7 +62,7 @@ def out_option(
     )
 
 
-# --- build, validate, reason, info (foundation) -----------------------------------------------
+# --- build, validate, reason, info, evaluate -----------------------------------------------------
 
 
 @cli.command()
@@ -180,7 +180,7 @@ def evaluate(article: Path, gold: Path) -> None:
     console.print(f"evidence offsets exact: {report.offsets_exact}/{report.offsets_total}")
 
 
-# --- query, queries (issue: queries and endpoint) ----------------------------------------------
+# --- query, queries -------------------------------------------------------------------------------
 
 # xml is RDF/XML for a graph, as it is SPARQL XML for rows.
 QUERY_FORMATS = ("table", *RESULT_FORMATS, "ttl", "jsonld", "nt")
