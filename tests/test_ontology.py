@@ -202,7 +202,7 @@ def test_class_table_pairwise_disjoint(onto: Graph) -> None:
     assert any(expected <= members for members in declared)
 
 
-# The export contract (CONTRACT.md) in the project's terms: what the build materializes from.
+# The standard-vocabulary view (docs/standard-view.md) in the project's terms: what the build materializes from.
 CONTRACT_ALIGNMENTS = [
     (CAKG.Claim, SCHEMA.Claim),
     (CAKG.Answer, SCHEMA.Answer),
