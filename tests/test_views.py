@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 from pathlib import Path
 from typing import Any
@@ -443,6 +444,21 @@ def test_styles_cover_exactly_the_vocabularies() -> None:
     assert set(TREND_SCORE) == keys["trend"] == set(TRENDS)
     assert set(ROLE_STYLE) == keys["role"]
     assert set(CERTAINTY_RANK) == keys["certainty"]
+
+
+def _saturation(colour: str) -> float:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[2]
+
+
+def test_trend_colours_show_direction_and_leave_uncertain_neutral() -> None:
+    """A trend with a direction stands out; no change and uncertain (no direction) are muted."""
+    directional = {t: _saturation(TREND_COLOURS[t]) for t, score in TREND_SCORE.items() if score}
+    neutral = {t: _saturation(TREND_COLOURS[t]) for t, score in TREND_SCORE.items() if not score}
+    assert directional and neutral
+    assert min(directional.values()) > 0.45, directional
+    assert max(neutral.values()) < 0.25, neutral
+    assert len({TREND_COLOURS[t] for t in TREND_COLOURS}) == len(TREND_COLOURS)
 
 
 def test_projections_are_the_same_on_rdflibs_engine(sample: Any) -> None:
