@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 from pathlib import Path
 from typing import Any
@@ -361,6 +362,75 @@ def test_cli_view_bad_focus_is_a_usage_error(built: Path, tmp_path: Path) -> Non
     assert "Atlantis" in result.output
 
 
+# (kind, focus, what the error says, what it must not say)
+FOCUS_ERRORS = [
+    ("stances", "CSTO", "CSTO is not in the stances view (it shows ", "did you mean"),
+    ("stances", "csto", "try --kind actors, claims or comentions", "did you mean"),
+    ("comentions", "Rustam Burnashev", "not in the comentions view", "did you mean"),
+    ("comentions", "Rustam Burnashev", "try --kind actors, claims or stances", "CSTO"),
+    (
+        "actors",
+        "Kazakstan",
+        "no node 'Kazakstan' in the actors view; did you mean Kazakhstan?",
+        "try",
+    ),
+    ("stances", "Farkhod Tolipev", "did you mean Farkhod Tolipov?", "try --kind"),
+    ("actors", "Atlantis", "no node 'Atlantis' in the actors view (give a node's IRI", "did you"),
+]
+
+
+@pytest.mark.parametrize(("kind", "focus", "says", "never"), FOCUS_ERRORS)
+def test_a_focus_the_view_lacks_gets_a_hint_from_that_view(
+    built: Path, nets: dict[str, nx.Graph], kind: str, focus: str, says: str, never: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["view", "--kind", kind, "--focus", focus, "--data", str(built)]
+    )
+    assert result.exit_code == 2
+    assert says in result.stderr and never not in result.stderr, result.stderr
+    suggested = re.search(r"did you mean (.+)\?", result.stderr)
+    labels = {str(d.get("label")) for _, d in nets[kind].nodes(data=True)}
+    if suggested:  # a hint names only nodes of that view
+        assert set(re.split(r", | or ", suggested.group(1))) <= labels
+
+
+# (focus, the views that lack it)
+FOCUS_IN_SOME_VIEWS = [
+    ("Rustam Burnashev", ["comentions"]),
+    ("CSTO", ["stances"]),
+    ("Kazakhstan", []),
+]
+
+
+@pytest.mark.parametrize(("focus", "lacking"), FOCUS_IN_SOME_VIEWS)
+@pytest.mark.parametrize("stats", [False, True])
+def test_kind_all_says_which_views_it_skips(
+    built: Path, tmp_path: Path, focus: str, lacking: list[str], stats: bool
+) -> None:
+    out = ["--stats"] if stats else ["-o", str(tmp_path), "--no-figures", "--no-exports"]
+    result = CliRunner().invoke(cli, ["view", "--focus", focus, "--data", str(built), *out])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"cakg: the {kind} view has no node {focus!r}; skipped" for kind in lacking
+    ]
+
+
+@pytest.mark.parametrize(
+    ("focus", "hint"),
+    [("Atlantis", " (give a node's IRI"), ("Kazakstan", "; did you mean Kazakhstan?")],
+)
+def test_kind_all_fails_only_when_no_view_has_the_focus(
+    built: Path, tmp_path: Path, focus: str, hint: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["view", "--focus", focus, "--data", str(built), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cakg: error: no view has a node {focus!r}{hint}")
+    assert len(result.stderr.splitlines()) == 1  # no 'skipped' lines when nothing is written
+    assert not list(tmp_path.iterdir())
+
+
 def test_network_stats_skips_views_without_the_focus(store: Any) -> None:
     stats = network_stats(store, focus="Rustam Burnashev")
     assert [v.kind for v in stats] == ["actors", "claims", "stances"]  # no experts in co-mentions
@@ -374,6 +444,21 @@ def test_styles_cover_exactly_the_vocabularies() -> None:
     assert set(TREND_SCORE) == keys["trend"] == set(TRENDS)
     assert set(ROLE_STYLE) == keys["role"]
     assert set(CERTAINTY_RANK) == keys["certainty"]
+
+
+def _saturation(colour: str) -> float:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[2]
+
+
+def test_trend_colours_show_direction_and_leave_uncertain_neutral() -> None:
+    """A trend with a direction stands out; no change and uncertain (no direction) are muted."""
+    directional = {t: _saturation(TREND_COLOURS[t]) for t, score in TREND_SCORE.items() if score}
+    neutral = {t: _saturation(TREND_COLOURS[t]) for t, score in TREND_SCORE.items() if not score}
+    assert directional and neutral
+    assert min(directional.values()) > 0.45, directional
+    assert max(neutral.values()) < 0.25, neutral
+    assert len({TREND_COLOURS[t] for t in TREND_COLOURS}) == len(TREND_COLOURS)
 
 
 def test_projections_are_the_same_on_rdflibs_engine(sample: Any) -> None:

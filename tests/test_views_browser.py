@@ -15,6 +15,7 @@ from cakg.graph.store.engines import open_store
 from cakg.viz import build_network, render_all, render_view
 from cakg.viz.capping import MAX_NODES
 from cakg.viz.html import render_html
+from cakg.viz.styles import short_label
 
 pytestmark = pytest.mark.browser
 
@@ -193,6 +194,132 @@ def test_search_box_finds_and_shows_a_node(visit: Any, pages: dict[str, tuple[Pa
     title.wait_for(state="visible")
     assert title.inner_text() == "Collective Security Treaty Organization"
     assert v.js("cakg.network.getSelectedNodes()")[0].endswith("/org/csto")
+
+
+# The canvas box of every label drawn (vis-network measures a label when it draws it).
+LABEL_BOXES = """() => new Promise(done => {
+  cakg.network.once("afterDrawing", () => done(cakg.nodes.get({filter: n => n.label && !n.hidden})
+    .map(n => { const s = cakg.network.body.nodes[n.id].labelModule.size;
+                return {id: n.id, left: s.left, top: s.top, right: s.left + s.width,
+                        bottom: s.top + s.height}; })));
+  cakg.network.redraw();
+})"""
+
+
+def _overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["left"] < b["right"] and b["left"] < a["right"]
+        and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_labels_never_overlap(visit: Any, pages: dict[str, tuple[Path, Any]], kind: str) -> None:
+    path, g = pages[kind]
+    v = visit(path)
+    boxes = v.page.evaluate(LABEL_BOXES)
+    assert _overlapping(boxes) == []
+    labelled = [n for n, d in g.nodes(data=True) if d["kind"] != "claim"]
+    assert len(boxes) >= len(labelled) * 0.6  # most labels are still drawn
+    central = max(labelled, key=lambda n: (g.degree(n), n))
+    assert central in {b["id"] for b in boxes}, "the most central node keeps its label"
+    v.js("cakg.resetFilters()")  # filters and drags declutter again; still no overlap
+    assert _overlapping(v.page.evaluate(LABEL_BOXES)) == []
+
+
+def test_hovering_a_node_shows_its_left_out_label(
+    visit: Any, pages: dict[str, tuple[Path, Any]]
+) -> None:
+    v = visit(pages["claims"][0])
+    left_out = v.js("cakg.nodes.get({filter: n => n.shortLabel && !n.label}).map(n => n.id)")
+    assert left_out, "the bundled claims view has labels that would overlap"
+    node = left_out[0]
+    v.page.evaluate(
+        "id => cakg.network.moveTo({position: cakg.network.getPosition(id), scale: 2.5})", node
+    )
+    box = v.page.locator("#mynetwork").bounding_box()
+    v.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    v.page.wait_for_timeout(300)
+    assert v.page.evaluate("id => cakg.nodes.get(id).label", node) == v.page.evaluate(
+        "id => cakg.nodes.get(id).shortLabel", node
+    )
+    v.page.mouse.move(box["x"] + 2, box["y"] + 2)
+    v.page.wait_for_timeout(300)
+    assert _overlapping(v.page.evaluate(LABEL_BOXES)) == []
+
+
+@pytest.mark.parametrize("width", [1400, 1000, 780])
+def test_search_list_leaves_the_details_panel_visible(
+    visit: Any, pages: dict[str, tuple[Path, Any]], width: int
+) -> None:
+    v = visit(pages["actors"][0])
+    v.page.set_viewport_size({"width": width, "height": 800})
+    v.js("cakg.focusNode(cakg.nodes.getIds()[0])")
+    details = v.page.locator("#cakg-details")
+    assert details.is_visible()
+    v.page.click("#cakg-search-ts-control")
+    v.page.keyboard.type("a")
+    dropdown = v.page.locator("#cakg-search-ts-dropdown")
+    dropdown.wait_for(state="visible")
+    assert dropdown.locator(".option").count() >= 5
+    a, b = dropdown.bounding_box(), details.bounding_box()
+    assert a is not None and b is not None
+    apart = (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+    assert apart, (a, b)
+    # Nothing else is drawn over the details panel: its centre is the panel itself.
+    centre = v.page.evaluate(
+        """() => { const r = document.getElementById('cakg-details').getBoundingClientRect();
+                   const e = document.elementFromPoint(r.left + r.width / 2, r.top + 20);
+                   return Boolean(e && e.closest('#cakg-details')); }"""
+    )
+    assert centre
+
+
+LONG = (
+    "Intergovernmental Council for Cooperation on Water, Energy, Transport and Trade of the "
+    "Five Central Asian States, its Secretariat, Working Groups and Expert Commissions, as "
+    "established by the Agreement signed in Almaty in 1993 and amended in 1998, 2002 and 2019"
+)
+
+
+def _cut_label_page(tmp_path: Path) -> tuple[Path, nx.Graph]:
+    g = nx.Graph(kind="actors", title="long labels")
+    g.add_node("urn:x:long", kind="international-organization", label=LONG, name=LONG)
+    g.add_node("urn:x:acr", kind="international-organization", label=LONG[:150], name="ICWETT")
+    g.add_node("urn:x:kz", kind="state", label="Kazakhstan", name="Kazakhstan")
+    g.add_edges_from([("urn:x:long", "urn:x:kz"), ("urn:x:acr", "urn:x:kz")])
+    path = tmp_path / "long.html"
+    path.write_text(render_html(g), encoding="utf-8")
+    return path, g
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "long labels"])
+def test_a_cut_label_is_whole_on_hover_and_in_the_details_panel(
+    visit: Any, pages: dict[str, tuple[Path, Any]], kind: str, tmp_path: Path
+) -> None:
+    path, g = pages[kind] if kind in pages else _cut_label_page(tmp_path)
+    cut = [
+        (n, str(d["label"]))
+        for n, d in g.nodes(data=True)
+        if d["kind"] != "claim" and short_label(str(d["label"])) != d["label"]
+    ]
+    if kind != "stances":  # the bundled stances view has no long names
+        assert cut
+    v = visit(path)
+    for node, full in cut:
+        hover = v.page.evaluate("id => cakg.nodes.get(id).title.textContent", node)
+        assert full in hover, (full, hover)
+        v.page.evaluate("id => cakg.focusNode(id)", node)
+        assert full in v.page.locator("#cakg-details").inner_text().replace("\n", " ")
+    assert v.errors == []
 
 
 @pytest.fixture(scope="module")

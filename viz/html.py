@@ -210,9 +210,17 @@ def render_html(
     max_degree = max((stats["degree"].get(str(x), 0.0) for x in shown), default=0.0) or 1.0
     # Labels grow with the network so that they stay legible when the whole view is fitted.
     font_scale = min(2.6, max(1.0, math.sqrt(n_shown / 45.0)))
-    # In a large view only the most central nodes get large labels; the others' labels are
-    # below vis-network's drawing threshold until one zooms in.
-    big_labels = set(top_nodes(shown, stats, LABELLED_NODES)) if n_shown > LABELLED_NODES else None
+    # Claims are read in tooltips, not labels. Labels are ranked by centrality: the page
+    # hides a label that would overlap a more central one (view.js), and in a large view
+    # only the most central get large labels, the others' being below vis-network's drawing
+    # threshold until one zooms in.
+    ranked = top_nodes(
+        shown.subgraph(n for n, d in shown.nodes(data=True) if d.get("kind") != "claim"),
+        stats,
+        n_shown,
+    )
+    label_rank = {x: i for i, x in enumerate(ranked)}
+    big_labels = set(ranked[:LABELLED_NODES])
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     kinds_present: Counter[str] = Counter()
@@ -247,23 +255,24 @@ def render_html(
             x=round(x * spread, 1),
             y=round(y * spread, 1),
             kind=node_kind,
+            # Whole, never cut: the tooltip and the details panel are where a cut label is read.
             tipTitle=str(
                 (d.get("label") if node_kind == "claim" else d.get("name")) or d.get("label") or key
-            )[:200],
+            ),
+            labelRank=label_rank.get(n, -1),
             info=_node_rows(n, d, stats),
             experts=_node_experts(shown, n, d),
             community=community,
             communityColor=vis_colour(community_colour(community)),
             font={
                 "size": round(
-                    (14 if node_kind == "expert" else 16)
-                    * (font_scale if big_labels is None or n in big_labels else 1.0)
+                    (14 if node_kind == "expert" else 16) * (font_scale if n in big_labels else 1.0)
                 )
             },
             **extra,
         )
         if node_kind == "claim":
-            net.node_map[key].pop("label", None)  # claims are read in tooltips, not labels
+            net.node_map[key].pop("label", None)
 
     edge_legend: dict[str, tuple[str, str, list[int] | bool]] = {}
     edge_trends: Counter[str] = Counter()

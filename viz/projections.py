@@ -11,7 +11,9 @@ network can be written for Gephi as it is.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
@@ -28,11 +30,15 @@ __all__ = [
     "ViewKind",
     "actors",
     "claims",
+    "close_names",
     "comentions",
+    "did_you_mean",
     "ego",
+    "focus_candidates",
     "project",
     "resolve_focus",
     "stances",
+    "word_list",
 ]
 
 ViewKind = Literal["actors", "claims", "stances", "comentions"]
@@ -271,29 +277,79 @@ def ego(network: nx.Graph, focus_iri: str, depth: int = 1) -> nx.Graph:
     return sub
 
 
-def resolve_focus(network: nx.Graph, text: str) -> str:
-    """A node of the network named by an IRI, a label, an acronym or a slug.
-
-    >>> g = nx.Graph()
-    >>> g.add_node("https://x.org/id/org/csto", label="CSTO", name="Collective Security")
-    >>> resolve_focus(g, "csto")
-    'https://x.org/id/org/csto'
-    """
+def focus_candidates(network: nx.Graph, text: str) -> list[str]:
+    """The nodes of the network that an IRI, a label, an acronym or a slug names."""
     if text in network:
-        return text
+        return [text]
     want = text.strip().casefold()
     slug = slugify(text)
     hits: list[str] = []
     for n, d in network.nodes(data=True):
-        names = {str(d.get("label", "")).casefold(), str(d.get("name", "")).casefold()}
         tail = str(n).rstrip("/").rsplit("/", 1)[-1]
-        if want in names or tail == slug or str(n).endswith("/" + text.strip("/")):
+        if want in _names(d) or tail == slug or str(n).endswith("/" + text.strip("/")):
             hits.append(str(n))
+    return hits
+
+
+def _names(d: dict[str, Any]) -> set[str]:
+    return {str(d.get(key, "")).casefold() for key in ("label", "name")} - {""}
+
+
+def close_names(network: nx.Graph, text: str, n: int = 3) -> list[str]:
+    """Labels of the network's nodes that look like `text` (for a "did you mean" hint).
+
+    >>> g = nx.Graph()
+    >>> g.add_node("https://x.org/id/state/kz", label="Kazakhstan", name="Kazakhstan")
+    >>> close_names(g, "Kazakstan"), close_names(g, "CSTO")
+    (['Kazakhstan'], [])
+    """
+    labels: dict[str, str] = {}
+    for _, d in network.nodes(data=True):
+        if d.get("kind") == "claim":
+            continue  # claims are named by their ordinal, never typed as a focus
+        for name in _names(d):
+            labels.setdefault(name, str(d.get("label") or d.get("name")))
+    found = difflib.get_close_matches(text.strip().casefold(), labels, n=n, cutoff=0.75)
+    return list(dict.fromkeys(labels[x] for x in found))
+
+
+def did_you_mean(names: list[str]) -> str:
+    """The end of a message about a name not found: the similar names, or what to give.
+
+    >>> did_you_mean(["Kazakhstan", "Kyrgyzstan"]), did_you_mean([])
+    ('; did you mean Kazakhstan or Kyrgyzstan?', " (give a node's IRI, label or slug)")
+    """
+    if not names:
+        return " (give a node's IRI, label or slug)"
+    return f"; did you mean {word_list(list(dict.fromkeys(names)))}?"
+
+
+def word_list(words: Sequence[str], last: str = "or") -> str:
+    """Words joined for a sentence.
+
+    >>> word_list(["actors"]), word_list(["actors", "claims", "stances"], "and")
+    ('actors', 'actors, claims and stances')
+    """
+    return f"{', '.join(words[:-1])} {last} {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def resolve_focus(network: nx.Graph, text: str) -> str:
+    """A node of the network named by an IRI, a label, an acronym or a slug.
+
+    A name the network lacks is an error whose hint suggests only names the network holds.
+
+    >>> g = nx.Graph(kind="actors")
+    >>> g.add_node("https://x.org/id/org/csto", label="CSTO", name="Collective Security")
+    >>> resolve_focus(g, "csto")
+    'https://x.org/id/org/csto'
+    >>> resolve_focus(g, "CTSO")
+    Traceback (most recent call last):
+    cakg.errors.InputError: no node 'CTSO' in the actors view; did you mean CSTO?
+    """
+    hits = focus_candidates(network, text)
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise InputError(
-            f"no node {text!r} in the {network.graph.get('kind', '')} network "
-            "(give an IRI, a label such as 'Kazakhstan' or 'CSTO', or a slug)"
-        )
+        hint = did_you_mean(close_names(network, text))
+        raise InputError(f"no node {text!r} in the {network.graph.get('kind', '')} view{hint}")
     raise InputError(f"{text!r} is ambiguous: {', '.join(sorted(hits)[:5])}")

@@ -59,7 +59,7 @@ TREND_COLOURS: dict[str, str] = {
     "strengthening": "#2e9d3a",
     "weakening": "#d62728",
     "no-change": "#7f8c99",
-    "uncertain": "#f2b705",
+    "uncertain": "#c4bba8",
     "mixed": "#17a2b8",
     "none": "#c7cdd3",
 }

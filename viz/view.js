@@ -40,6 +40,7 @@
   rawNodes.forEach(function (n) {
     n.title = tooltip(n.tipTitle || n.label, n.info);
     n.typeColor = n.color;
+    n.shortLabel = n.label;
   });
   rawEdges.forEach(function (e) {
     if (e.info && e.info.length) e.title = tooltip(e.tipTitle || "", e.info);
@@ -50,11 +51,65 @@
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
 
+  // --- labels ---------------------------------------------------------------------------
+  // Labels never overlap: from the most central node down, a label that would cover one
+  // already shown is left out; hovering its node shows it (and the tooltip has the full
+  // text). Node and font sizes are in canvas units, so what does not overlap when fitted
+  // does not overlap at any zoom.
+  var labelBoxes = {};  // id -> label box relative to its node, measured once when drawn
+  function measureLabels() {
+    nodes.forEach(function (n) {
+      var body = network.body.nodes[n.id];
+      if (!n.shortLabel || labelBoxes[n.id] || !body) return;
+      var size = body.labelModule.size;
+      labelBoxes[n.id] = {
+        dx: size.left - body.x, dy: size.top - body.y, w: size.width, h: size.height
+      };
+    });
+  }
+  function labelBox(id) {
+    var b = labelBoxes[id];
+    var p = network.getPosition(id);
+    return { left: p.x + b.dx, top: p.y + b.dy, right: p.x + b.dx + b.w, bottom: p.y + b.dy + b.h };
+  }
+  function overlaps(a, b) {
+    var pad = 2;
+    return a.left < b.right + pad && b.left < a.right + pad && a.top < b.bottom + pad && b.top < a.bottom + pad;
+  }
+  function declutterLabels() {
+    var placed = [];
+    var updates = [];
+    nodes.get({ filter: function (n) { return n.shortLabel && labelBoxes[n.id]; } })
+      .sort(function (a, b) { return a.labelRank - b.labelRank; })
+      .forEach(function (n) {
+        var show = false;
+        if (!n.hidden) {
+          var box = labelBox(n.id);
+          show = !placed.some(function (other) { return overlaps(box, other); });
+          if (show) placed.push(box);
+        }
+        var label = show ? n.shortLabel : "";
+        if (n.label !== label) updates.push({ id: n.id, label: label });
+      });
+    nodes.update(updates);
+  }
+  network.on("hoverNode", function (params) {
+    var n = nodes.get(params.node);
+    if (n && n.shortLabel && !n.label) nodes.update({ id: n.id, label: n.shortLabel });
+  });
+  network.on("blurNode", declutterLabels);
+  network.on("dragEnd", function (params) { if (params.nodes.length) declutterLabels(); });
+
   function ready(how) {
     if (window.cakgReady) return;
-    window.cakgReady = true;
-    window.cakgReadyMs = performance.now() - t0;
-    document.body.setAttribute("data-ready", how);
+    network.once("afterDrawing", function () {
+      measureLabels();
+      declutterLabels();
+      window.cakgReady = true;
+      window.cakgReadyMs = performance.now() - t0;
+      document.body.setAttribute("data-ready", how);
+    });
+    network.redraw();
   }
   if (options.physics && options.physics.enabled) {
     // Bounded stabilization, then physics off: the layout stays where it settled.
@@ -209,6 +264,7 @@
       if (Boolean(e.hidden) !== hide) edgeUpdates.push({ id: e.id, hidden: hide });
     });
     edges.update(edgeUpdates);
+    if (window.cakgReady) declutterLabels();
     updateCounts();
   }
   function resetFilters() {
@@ -304,6 +360,7 @@
   updateCounts();
   window.cakg = {
     network: network, nodes: nodes, edges: edges, meta: meta, search: search,
-    applyFilters: applyFilters, resetFilters: resetFilters, focusNode: focusNode
+    applyFilters: applyFilters, resetFilters: resetFilters, focusNode: focusNode,
+    declutterLabels: declutterLabels
   };
 })();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as htmllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,27 @@ from cakg.graph.namespaces import slugify
 from cakg.graph.store.engines import Store
 from cakg.viz.analytics import Analytics, analytics, top_nodes
 from cakg.viz.exports import export_network
-from cakg.viz.projections import KINDS, ego, project, resolve_focus
+from cakg.viz.projections import (
+    KINDS,
+    close_names,
+    did_you_mean,
+    ego,
+    focus_candidates,
+    project,
+    resolve_focus,
+    word_list,
+)
+from cakg.viz.styles import KIND_STYLE
 from cakg.viz.viewdata import ViewData
 
-__all__ = ["ViewStats", "build_network", "network_stats", "render_all", "render_view"]
+__all__ = [
+    "ViewStats",
+    "build_network",
+    "focused_networks",
+    "network_stats",
+    "render_all",
+    "render_view",
+]
 
 
 @dataclass
@@ -50,11 +68,74 @@ class ViewStats:
 def build_network(
     store: Store, kind: str, focus: str | None = None, depth: int = 1, data: ViewData | None = None
 ) -> nx.Graph:
-    """The projection `kind`, or the ego network of `focus` (an IRI, label or slug) in it."""
+    """The projection `kind`, or the ego network of `focus` (an IRI, label or slug) in it.
+
+    A focus the view lacks but another view holds is an error that names those views.
+    """
+    data = data or ViewData(store)
     g = project(store, kind, data)
     if focus is None:
         return g
+    if not focus_candidates(g, focus):
+        elsewhere = {k: _label_in(store, k, focus, data) for k in KINDS if k != kind}
+        found = [k for k, label in elsewhere.items() if label is not None]
+        if found:
+            label = elsewhere[found[0]]
+            raise InputError(
+                f"{label} is not in the {kind} view (it shows {_node_kinds(g)}); "
+                f"try --kind {word_list(found)}"
+            )
     return ego(g, resolve_focus(g, focus), depth)
+
+
+def _label_in(store: Store, kind: str, focus: str, data: ViewData) -> str | None:
+    """The label of the node `focus` names in view `kind`, None if it names none there."""
+    g = project(store, kind, data)
+    hits = focus_candidates(g, focus)
+    return str(g.nodes[hits[0]].get("label") or hits[0]) if hits else None
+
+
+def _node_kinds(g: nx.Graph) -> str:
+    """What a network's nodes are, in words: 'experts, states and regions'."""
+    present = {
+        d.get("kind") if d.get("kind") in KIND_STYLE else "other" for _, d in g.nodes(data=True)
+    }
+    words = [KIND_STYLE[k][0].split(" (")[0] + "s" for k in KIND_STYLE if k in present]
+    return word_list(words, "and") if words else "no nodes"
+
+
+def focused_networks(
+    store: Store,
+    kinds: tuple[str, ...] | list[str],
+    focus: str | None = None,
+    depth: int = 1,
+    data: ViewData | None = None,
+    on_skip: Callable[[str], None] | None = None,
+) -> dict[str, nx.Graph]:
+    """The networks of `kinds` (each around `focus` if given), by kind.
+
+    With several kinds, a kind whose view lacks the focus is left out and `on_skip` told
+    in one line; it is an error only when no view holds the focus.
+    """
+    data = data or ViewData(store)
+    if focus is None or len(kinds) == 1:
+        return {k: build_network(store, k, focus, depth, data) for k in kinds}
+    out: dict[str, nx.Graph] = {}
+    skipped: list[str] = []
+    similar: list[str] = []
+    for kind in kinds:
+        g = project(store, kind, data)
+        if focus_candidates(g, focus):
+            out[kind] = ego(g, resolve_focus(g, focus), depth)
+        else:
+            skipped.append(f"the {kind} view has no node {focus!r}; skipped")
+            similar += close_names(g, focus)
+    if not out:
+        raise InputError(f"no view has a node {focus!r}{did_you_mean(similar)}")
+    for line in skipped:
+        if on_skip is not None:
+            on_skip(line)
+    return out
 
 
 def network_stats(
@@ -62,26 +143,11 @@ def network_stats(
     kinds: tuple[str, ...] | list[str] = KINDS,
     focus: str | None = None,
     depth: int = 1,
+    on_skip: Callable[[str], None] | None = None,
 ) -> list[ViewStats]:
     """Analytics of each view (or of each view's ego network around `focus`)."""
-    out = []
-    data = ViewData(store)
-    for kind in kinds:
-        g = _network_or_skip(store, kind, focus, depth, data, strict=len(kinds) == 1)
-        if g is not None:
-            out.append(ViewStats(kind, g, analytics(g)))
-    return out
-
-
-def _network_or_skip(
-    store: Store, kind: str, focus: str | None, depth: int, data: ViewData, *, strict: bool
-) -> nx.Graph | None:
-    try:
-        return build_network(store, kind, focus, depth, data)
-    except InputError:
-        if strict or focus is None:
-            raise
-        return None  # the focus is not part of this view (e.g. an expert in co-mentions)
+    networks = focused_networks(store, kinds, focus, depth, on_skip=on_skip)
+    return [ViewStats(kind, g, analytics(g)) for kind, g in networks.items()]
 
 
 def _stem(out: Path, kind: str, g: nx.Graph) -> tuple[Path, Path]:
@@ -109,11 +175,15 @@ def render_view(
     data: ViewData | None = None,
 ) -> list[Path]:
     """Write one view: HTML (to OUT if it ends in .html, else OUT/KIND.html), figures, exports."""
+    g = build_network(store, kind, focus, depth, data)
+    return _write_view(g, kind, Path(out), figures=figures, exports=exports)
+
+
+def _write_view(g: nx.Graph, kind: str, out: Path, *, figures: bool, exports: bool) -> list[Path]:
+    """Write the page of network `g`, then its figures and exports beside it."""
     from cakg.viz.figures import draw_heatmap, draw_network
     from cakg.viz.html import render_html
 
-    out = Path(out)
-    g = build_network(store, kind, focus, depth, data)
     stats = analytics(g)
     html_path, stem = _stem(out, kind, g)
     written = [atomic_write(html_path, render_html(g, stats).encode("utf-8"))]
@@ -134,27 +204,21 @@ def render_all(
     *,
     figures: bool = True,
     exports: bool = True,
+    on_skip: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write every view (HTML, figures, GraphML, GEXF) into OUT_DIR, with an index page."""
+    """Write every view (HTML, figures, GraphML, GEXF) into OUT_DIR, with an index page.
+
+    Around `focus`, the views that lack it are skipped (`on_skip` is told which).
+    """
     out_dir = Path(out_dir)
     if out_dir.suffix.lower() in (".html", ".htm"):
         raise InputError("--kind all writes several files: give a folder to -o, not an .html file")
     written: list[Path] = []
     pages: list[tuple[str, Path]] = []
-    data = ViewData(store)
-    for kind in KINDS:
-        try:
-            files = render_view(
-                store, kind, out_dir, focus, depth, figures=figures, exports=exports, data=data
-            )
-        except InputError:
-            if focus is None:
-                raise
-            continue  # the focus is not part of this view
+    for kind, g in focused_networks(store, KINDS, focus, depth, on_skip=on_skip).items():
+        files = _write_view(g, kind, out_dir, figures=figures, exports=exports)
         pages.append((kind, files[0]))
         written += files
-    if not pages:
-        raise InputError(f"no view contains {focus!r}")
     written.append(_write_index(out_dir, pages, written))
     return written
 

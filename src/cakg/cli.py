@@ -503,15 +503,23 @@ def view(
 
     store = open_store(data_paths(data))
     kinds: list[str] = list(KINDS) if kind == "all" else [kind]
+
+    def skipped(line: str) -> None:
+        click.echo(f"cakg: {line}", err=True)
+
     if stats:
-        for vs in network_stats(store, kinds, focus=focus, depth=depth):
+        # With -o the files' pass below reports the skipped views, once.
+        on_skip = skipped if out is None else None
+        for vs in network_stats(store, kinds, focus=focus, depth=depth, on_skip=on_skip):
             print_network_stats(vs, focus, depth)
         if out is None:
             return
     target = out if out is not None else Path("out") / "views"
     figures, exports = not no_figures, not no_exports
     if kind == "all":
-        written = render_all(store, target, focus, depth, figures=figures, exports=exports)
+        written = render_all(
+            store, target, focus, depth, figures=figures, exports=exports, on_skip=skipped
+        )
     else:
         written = render_view(store, kind, target, focus, depth, figures=figures, exports=exports)
     for path in written:
