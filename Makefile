@@ -20,13 +20,19 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 
-# Build the bundled article, reason over it, write every export and the four views.
+# The RDF files `cakg export --format all` writes: what a consumer downloads.
+EXPORTS := kg.trig kg.ttl kg.nt kg.nq kg.jsonld kg.rdf ontology.ttl ontology.rdf void.ttl
+
+# Build the bundled article, reason over it, write every export and the four views, then
+# validate each RDF file written against the shapes (a second or two each); a violation
+# stops make.
 run: install
 	@bash scripts/ensure-system-packages.sh java
 	$(BIN)/cakg build -o $(OUT)
 	$(BIN)/cakg reason $(OUT)/kg.trig
 	$(BIN)/cakg export --format all -o $(OUT) $(OUT)/kg.trig
 	$(BIN)/cakg view --kind all -o $(OUT)/views --data $(OUT)/kg.trig
+	@for f in $(EXPORTS); do printf '%s: ' "$(OUT)/$$f"; $(BIN)/cakg validate "$(OUT)/$$f" || exit 1; done
 	@$(BIN)/cakg info $(OUT)/kg.trig
 	@echo "cakg: the graph, its exports and views are in $(abspath $(OUT)):"
 	@cd $(OUT) && ls -1 *.* views/*.html | sed 's/^/  /'

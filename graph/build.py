@@ -26,6 +26,7 @@ from cakg.graph.entities.gazetteer import Gazetteer
 from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction, extract_article
 from cakg.graph.extract.curation import apply_curation, find_overlay
+from cakg.graph.info import TRIPLES, triple_count
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
 from cakg.graph.ontology import materialize, ontology_graph
 from cakg.graph.store.dataset import KnowledgeGraph
@@ -126,7 +127,7 @@ def _counts(kg: KnowledgeGraph, extractions: Sequence[Extraction]) -> dict[str, 
         "states": count(CAKG.State),
         "international organizations": count(CAKG.InternationalOrganization),
         "bilateral relations": count(CAKG.BilateralRelation),
-        "triples": len(kg),
+        TRIPLES: triple_count(kg),
     }
 
 

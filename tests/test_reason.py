@@ -2,7 +2,8 @@
 
 Fixtures in tests/fixtures/reason/ carry their expectations in their header:
 ``inconsistent-*.ttl`` name the ``# culprit:`` IRI and a substring to ``# expect:`` in the
-explanation; ``consistent-*.ttl`` list N-Triples lines the reasoner ``# infers:``.
+explanation; ``consistent-*.ttl`` list N-Triples lines the reasoner ``# infers:`` and
+lines it must ``# never:`` write.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from rdflib.compare import isomorphic
 
 from cakg.cli import cli
 from cakg.errors import InputError
+from cakg.graph.build import build_graph
 from cakg.graph.check.reason import reason_files, reason_graph
+from cakg.graph.info import TRIPLES, graph_info
 from cakg.graph.namespaces import CAKG, DEFAULT_BASE
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
@@ -57,6 +60,8 @@ def test_consistent_fixture_infers(path: Path) -> None:
     assert report.written is None  # a Turtle file cannot hold the inferred graph
     missing = set(expected) - set(report.triples)
     assert not missing
+    never = Graph().parse(data="\n".join(header(path, "never")), format="nt")
+    assert not set(never) & set(report.triples)
     assert report.inferred == len(report.triples)
     # inferred triples are about data individuals, never about the ontology's terms
     for s, _, _ in report.triples:
@@ -188,3 +193,17 @@ def test_bundled_article_validates(built: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(built / "kg.trig")])
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
+
+
+def test_reasoned_bundled_article_validates_and_counts_as_built(tmp_path: Path) -> None:
+    # The inferred graph must not type the Wikidata IRIs the data links to: the shapes
+    # would ask them for labels, and `cakg info` would count each linked state twice.
+    built = build_graph([], tmp_path)
+    report = reason_files([tmp_path / "kg.trig"])
+    assert report.consistent, report.explanation
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "kg.trig")])
+    assert result.exit_code == 0, result.output
+    counted = graph_info([tmp_path / "kg.trig"])
+    shared = (set(built.counts) & set(counted)) - {TRIPLES}
+    assert {"states", "international organizations", "claims"} <= shared
+    assert {k: counted[k] for k in shared} == {k: built.counts[k] for k in shared}

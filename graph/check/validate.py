@@ -17,6 +17,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cakg.graph.info import triple_count
 from cakg.graph.namespaces import PREFIXES, RDF, RDFS, bind_prefixes
 from cakg.graph.ontology import ontology_graph, shapes_graph
 from cakg.graph.store.dataset import load_knowledge_graph
@@ -149,7 +150,7 @@ def validate_graph(
     ``inplace=True`` lets validation add the ontology's class hierarchy to ``data`` instead
     of to a copy (for a graph the caller built only to validate it).
     """
-    triples = len(data)
+    triples = triple_count(data)
     if inplace:
         target = data
     else:

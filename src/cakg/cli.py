@@ -112,10 +112,11 @@ def build(
 def validate(graph: tuple[Path, ...]) -> None:
     """Validate a built graph against the SHACL shapes (exit 1 on violations)."""
     from cakg.graph.check.validate import validate_files
+    from cakg.graph.info import TRIPLES
 
     report = validate_files(data_paths(graph))
     if report.conforms:
-        console.print(f"[green]conforms[/green]: {report.triples} triples, no violations")
+        console.print(f"[green]conforms[/green]: {report.triples} {TRIPLES}, no violations")
         return
     print_table(
         f"{len(report.results)} SHACL violation(s)",

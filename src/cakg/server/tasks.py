@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cakg.errors import InputError
+from cakg.graph.info import TRIPLES, triple_count
 from cakg.graph.namespaces import (
     PREFIXES,
     RDF,
@@ -287,9 +288,7 @@ WHERE {
     )
     row = store.query(text).rows[0]
     counts = {k: int(str(v)) for k, v in row.items()}
-    # Distinct triples: a triple stated in two named graphs counts once.
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
-    counts["triples"] = int(str(total.rows[0]["n"]))
+    counts[TRIPLES] = triple_count(store)
     return counts
 
 
