@@ -11,8 +11,9 @@ query's own lines (:meth:`Predeclared.user_error`), and a prefix no one declared
 ('PREFIX schema: <http://schema.org/>', 1)
 >>> predeclare("PREFIX schema: <https://schema.org/> SELECT * { ?c a schema:Claim }").added
 0
->>> unknown_prefix("SELECT * WHERE {\\n  ?c a shema:Claim }").one_line()[:67]
-'SPARQL syntax error at line 2, column 8: unknown prefix shema: (did '
+>>> e = unknown_prefix("SELECT * WHERE {\\n  ?c a shema:Claim }")
+>>> e.line, e.column, e.detail.split(" (")[0]
+(2, 8, 'unknown prefix shema:')
 """
 
 from __future__ import annotations
