@@ -154,20 +154,13 @@ def print_table(
     out.print(render_table(title, columns, rows, out.width))
 
 
-def _ends_line(data: bytes) -> bytes:
-    """Text output ends with a newline, so a shell prompt or the next file starts on its own
-    line (POSIX defines a text file's lines as ending in one); empty output stays empty."""
-    return data if not data or data.endswith(b"\n") else data + b"\n"
-
-
 def print_answer(answer: QueryAnswer, fmt: str, out: Console | None = None) -> None:
     """A query's result on stdout: a table (or true/false, or Turtle), else the W3C format."""
     from cakg.queries import format_term, serialize_result, table_columns
 
     result = answer.result
     if fmt != "table" or result.kind == "CONSTRUCT":
-        body = serialize_result(result, "ttl" if fmt == "table" else fmt)
-        sys.stdout.buffer.write(_ends_line(body))
+        sys.stdout.buffer.write(serialize_result(result, "ttl" if fmt == "table" else fmt))
         sys.stdout.flush()
     elif result.kind == "ASK":
         (out or stdout_console()).print("true" if result.boolean else "false")
