@@ -55,7 +55,7 @@ def local_path(path: Path | str) -> Path:
     text = str(path)
     m = _URL_RE.match(text)
     if m and not Path(text).exists():
-        url = path if isinstance(path, str) else f"{m.group(1)}://{text[m.end() :]}"
+        url = text if "://" in m.group() else f"{m.group(1)}://{text[m.end() :]}"
         raise InputError(
             "is a URL; cakg reads local files only (download it first, then give its path)",
             path=url,

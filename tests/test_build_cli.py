@@ -185,9 +185,13 @@ def test_a_url_given_to_the_library_is_named() -> None:
     from cakg.graph.store.engines import open_store
     from cakg.graph.text.reader import read_article
     from cakg.queries import open_graph
+    from cakg.server import ServerConfig, create_app
+
+    def serve(data: str | Path) -> object:
+        return create_app(ServerConfig(data=(str(data),)))
 
     url = "https://www.cabar.asia/en/article"
-    for read in (read_article, open_store, open_graph):
+    for read in (read_article, open_store, open_graph, serve):
         for given in (url, Path(url)):  # a Path folds "//": the message restores it
             with pytest.raises(InputError, match=f"^{re.escape(url)}: is a URL; "):
                 read(given)
