@@ -1,4 +1,4 @@
-"""Reading YAML with file:line errors, and atomic output.
+"""Reading YAML with file:line errors, local paths (never URLs), and atomic output.
 
 Every output file is written to a temporary sibling and renamed into place: a failed build
 therefore never leaves a half-written file, and a reader of `out/` sees either the old file
@@ -8,6 +8,7 @@ or the new one (POSIX rename is atomic within a file system).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "LineLoader",
     "atomic_write",
     "atomic_write_many",
+    "local_path",
     "parse_yaml",
     "read_yaml",
 ]
@@ -32,6 +34,33 @@ __all__ = [
 LINE = "__line__"
 #: Key under which :class:`LineLoader` records the line of each key of a mapping.
 LINES = "__lines__"
+
+
+# A URL where a file is expected. pathlib folds "https://x" to "https:/x", so one slash or
+# more; a scheme of two letters or more, so a Windows drive ("C:/") is a path.
+_URL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/+(?=[^/])")
+
+
+def local_path(path: Path | str) -> Path:
+    """A path to read; a URL is refused, named as typed: cakg reads local files only.
+
+    >>> local_path("out/kg.trig")
+    PosixPath('out/kg.trig')
+    >>> try:
+    ...     local_path(Path("https://example.org/kg.trig"))
+    ... except InputError as exc:
+    ...     print(exc.path)
+    https://example.org/kg.trig
+    """
+    text = str(path)
+    m = _URL_RE.match(text)
+    if m and not Path(text).exists():
+        url = text if "://" in m.group() else f"{m.group(1)}://{text[m.end() :]}"
+        raise InputError(
+            "is a URL; cakg reads local files only (download it first, then give its path)",
+            path=url,
+        )
+    return Path(path)
 
 
 def _umask() -> int:

@@ -3,7 +3,8 @@
 The library of ``<name>.rq`` files and their headers is :mod:`cakg.queries.library`;
 turning what a person types into RDF terms is :mod:`cakg.queries.params`; showing and
 serializing results is :mod:`cakg.queries.results`; running queries on a built graph, a
-store or an endpoint is :mod:`cakg.queries.run`. The names below are the public surface.
+store or an endpoint is :mod:`cakg.queries.run`, with the well-known prefixes predeclared
+(:mod:`cakg.queries.prefixes`). The names below are the public surface.
 
 From a notebook::
 

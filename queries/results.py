@@ -79,7 +79,9 @@ def data_base(store: Store) -> str | None:
 def serialize_result(result: QueryResult, fmt: str) -> bytes:
     r"""A result in a W3C format: json, xml, csv, tsv for rows; ttl, jsonld, nt, xml for graphs.
 
-    An InputError says when the format does not fit the result's form.
+    An InputError says when the format does not fit the result's form. The text ends with a
+    newline, so a shell prompt or the next file starts on its own line (POSIX defines a text
+    file's lines as ending in one); empty output stays empty.
 
     >>> from rdflib import Literal
     >>> r = QueryResult("SELECT", vars=["x"], rows=[{"x": Literal("a\tb", lang="en")}])
@@ -92,7 +94,7 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
                 f"{fmt} is a format for SELECT and ASK results; "
                 "a graph takes ttl, jsonld, nt or xml"
             )
-        return result.serialize(fmt)
+        return _ends_line(result.serialize(fmt))
     results = RESULT_FORMATS.get(fmt)
     if results is None:
         raise InputError(
@@ -100,4 +102,8 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
         )
     if result.kind == "ASK" and not results.has_boolean:
         raise InputError("SPARQL has no CSV/TSV form for ASK; use json or xml")
-    return result.serialize(fmt)
+    return _ends_line(result.serialize(fmt))
+
+
+def _ends_line(data: bytes) -> bytes:
+    return data if not data or data.endswith(b"\n") else data + b"\n"

@@ -29,6 +29,7 @@ from cakg.queries.library import (
     query_from_text,
 )
 from cakg.queries.params import resolve_param, resolve_params
+from cakg.queries.prefixes import Predeclared, predeclare
 from cakg.queries.results import data_base
 
 __all__ = [
@@ -43,30 +44,32 @@ __all__ = [
 Source = str | Path | Sequence[str | Path] | Store | None
 
 
-def _located(exc: QuerySyntaxError, query: NamedQuery) -> QuerySyntaxError:
-    """The error named by the query's origin, with its text for context; where Oxigraph can
-    only point at the end of the text, rdflib's parser names the construct that failed."""
+def _located(exc: QuerySyntaxError, query: NamedQuery, run: Predeclared) -> QuerySyntaxError:
+    """The error named by the query's origin, on its own lines, with its text for context;
+    where Oxigraph can only point at the end of the text, rdflib's parser names the construct
+    that failed."""
     line, column = exc.line, exc.column
-    if line is None or line > len(query.sparql.splitlines()):
+    if line is None or line > len(run.text.splitlines()):
         from rdflib.plugins.sparql.parser import parseQuery
 
         try:
-            parseQuery(query.sparql)
+            parseQuery(run.text)
         except Exception as other:  # pyparsing's ParseException carries lineno and col
             line, column = getattr(other, "lineno", line), getattr(other, "col", column)
-    return QuerySyntaxError(
-        exc.detail, line=line, column=column, source=query.origin or None, query=query.sparql
-    )
+    found = QuerySyntaxError(exc.detail, line=line, column=column)
+    return run.user_error(found, source=query.origin or None)
 
 
 def run_query(store: Store, name: str | NamedQuery, **params: object) -> QueryResult:
-    """Run a named query with keyword parameters (labels, acronyms or IRIs)."""
+    """Run a named query with keyword parameters (labels, acronyms or IRIs); the well-known
+    prefixes need no declaration (:mod:`cakg.queries.prefixes`)."""
     query = name if isinstance(name, NamedQuery) else load_query(name)
     bindings = resolve_params(store, query, params)
+    run = predeclare(query.sparql)
     try:
-        return store.query(query.sparql, bindings)
+        return store.query(run.text, bindings)
     except QuerySyntaxError as exc:
-        raise _located(exc, query) from None
+        raise _located(exc, query, run) from None
 
 
 def violation_results(store: Store) -> list[tuple[NamedQuery, QueryResult]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cakg.cli import cli
+from cakg.errors import InputError
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 
@@ -142,3 +144,54 @@ def test_same_title_twice_gets_two_articles(tmp_path: Path) -> None:
     arts = [read_text(text, name="one.txt"), read_text(text, name="two.txt")]
     _, extractions, _ = build_knowledge_graph(arts)
     assert [e.slug for e in extractions] == ["a-roundtable-on-trade", "a-roundtable-on-trade-2"]
+
+
+URL = "https://www.cabar.asia/en/article?id=1//2"  # pathlib would fold both "//"
+ENDPOINT = "http://127.0.0.1:9/sparql"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", URL],
+        ["build", "--curation", URL],
+        ["validate", URL],
+        ["reason", URL],
+        ["info", URL],
+        ["evaluate", URL, "gold.yaml"],
+        ["evaluate", "bundled", URL],
+        ["export", URL],
+        ["push", URL, "--endpoint", ENDPOINT],
+        ["view", "--data", URL],
+        ["query", "experts", "--data", URL],
+        ["query", "--file", URL],
+        ["queries", "--check", "--data", URL],
+    ],
+)
+def test_a_url_is_named_as_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert not any(tmp_path.iterdir())  # nothing written
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"cakg: error: {URL}: is a URL; cakg reads local files only "
+        "(download it first, then give its path)\n"
+    )
+
+
+def test_a_url_given_to_the_library_is_named() -> None:
+    from cakg.graph.store.engines import open_store
+    from cakg.graph.text.reader import read_article
+    from cakg.queries import open_graph
+    from cakg.server import ServerConfig, create_app
+
+    def serve(data: str | Path) -> object:
+        return create_app(ServerConfig(data=(str(data),)))
+
+    url = "https://www.cabar.asia/en/article"
+    for read in (read_article, open_store, open_graph, serve):
+        for given in (url, Path(url)):  # a Path folds "//": the message restores it
+            with pytest.raises(InputError, match=f"^{re.escape(url)}: is a URL; "):
+                read(given)

@@ -141,3 +141,20 @@ def test_input_errors_exit_2(args: tuple[str, ...], message: str) -> None:
 def test_missing_data_is_explained(tmp_path: Path) -> None:
     code, _, err = run("query", "experts", "--data", str(tmp_path / "nope.trig"))
     assert code == 2 and "build the graph first" in err
+
+
+SELECT = "SELECT ?o WHERE { ?s <http://schema.org/name> ?o }"
+ASK = "ASK { ?s ?p ?o }"
+GRAPH = "CONSTRUCT WHERE { ?s <http://schema.org/name> ?o }"
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [(SELECT, f) for f in ("csv", "tsv", "json", "xml", "table")]
+    + [(ASK, f) for f in ("json", "xml", "table")]
+    + [(GRAPH, f) for f in ("ttl", "jsonld", "nt", "xml", "table")],
+)
+def test_every_text_output_ends_with_a_newline(query: str, fmt: str) -> None:
+    code, out, _ = run("query", "--data", SAMPLE, "--sparql", query, "-f", fmt)
+    assert code == 0 and out.strip()
+    assert out.endswith("\n")

@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from cakg.errors import InputError
 from cakg.graph.formats import rdf_format_for_suffix
+from cakg.graph.io import local_path
 from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes, graph_base
 
 __all__ = ["KnowledgeGraph", "built_graph_file", "built_graph_files", "load_knowledge_graph"]
@@ -62,7 +63,7 @@ class KnowledgeGraph:
 
 def built_graph_file(path: Path | str) -> Path:
     """The file of a built graph: the path itself, or the kg.trig of a build's folder."""
-    path = Path(path)
+    path = local_path(path)
     if not path.exists():
         raise InputError("no such file (build the graph first with `cakg build`)", path=path)
     if path.is_dir():

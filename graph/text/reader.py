@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cakg.errors import InputError
-from cakg.graph.io import parse_yaml
+from cakg.graph.io import local_path, parse_yaml
 
 __all__ = ["BUNDLED_ARTICLE", "ArticleText", "bundled_article", "read_article", "read_text"]
 
@@ -114,8 +114,9 @@ def read_text(
     return ArticleText(name=name, text=text, fmt=fmt, meta=meta, path=path)
 
 
-def read_article(path: Path) -> ArticleText:
+def read_article(path: Path | str) -> ArticleText:
     """Read one article file; a clear InputError (exit 2) names the file when it can't be read."""
+    path = local_path(path)
     if not path.exists():
         raise InputError("no such file", path=path)
     if path.is_dir():

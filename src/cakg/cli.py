@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from cakg.errors import InvalidDataError
+from cakg.errors import CakgError, InvalidDataError
 from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
+from cakg.graph.io import local_path
 from cakg.server.config import ServerConfig
 from cakg.server.config import command_options as server_options
 from cakg.terminal import (
@@ -22,13 +23,37 @@ from cakg.terminal import (
     print_answer,
     print_network_stats,
     print_table,
+    report_error,
     reports_errors,
 )
+
+
+class LocalPath(click.Path):
+    """A file or folder to read: a URL is refused with one line that names it as typed."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(path_type=Path, **options)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            local_path(value)  # before Path(), which folds the "//" of the URL
+        return super().convert(value, param, ctx)
+
+
+class CakgGroup(click.Group):
+    """The command group: a CakgError while reading arguments is reported like any other."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CakgError as exc:
+            report_error(exc)
+
 
 DATA_OPTION = click.option(
     "--data",
     "data",
-    type=click.Path(path_type=Path),
+    type=LocalPath(),
     multiple=True,
     help="Built graph (kg.trig, a folder holding it, or any RDF file); default out/kg.trig.",
 )
@@ -38,7 +63,7 @@ def data_paths(data: tuple[Path, ...]) -> list[Path]:
     return list(data) if data else [Path("out") / "kg.trig"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CakgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cakg")
 def cli() -> None:
     """cakg: a knowledge graph of regional relations in Central Asia."""
@@ -66,14 +91,14 @@ def out_option(
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, type=LocalPath())
 @out_option("Folder for kg.trig and kg.ttl.", dest="out_dir", default="out")
 @click.option(
     "--base", default=None, help="Base IRI of the data (default https://cakg.example.org/id/)."
 )
 @click.option(
     "--curation",
-    type=click.Path(path_type=Path),
+    type=LocalPath(),
     multiple=True,
     help="Curation overlay (YAML) to apply; default: <article>.curation.yaml beside each article.",
 )
@@ -107,7 +132,7 @@ def build(
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("graph", nargs=-1, type=LocalPath())
 @reports_errors
 def validate(graph: tuple[Path, ...]) -> None:
     """Validate a built graph against the SHACL shapes (exit 1 on violations)."""
@@ -127,7 +152,7 @@ def validate(graph: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("graph", nargs=-1, type=LocalPath())
 @out_option(
     "Where to write the dataset with the inferred graph (default: in place).",
     dest="out",
@@ -150,7 +175,7 @@ def reason(graph: tuple[Path, ...], out: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("graph", nargs=-1, type=LocalPath())
 @reports_errors
 def info(graph: tuple[Path, ...]) -> None:
     """Counts of states, organizations, experts, claims and triples in a built graph."""
@@ -161,8 +186,8 @@ def info(graph: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.argument("article", type=click.Path(path_type=Path))
-@click.argument("gold", type=click.Path(path_type=Path))
+@click.argument("article", type=LocalPath())
+@click.argument("gold", type=LocalPath())
 @reports_errors
 def evaluate(article: Path, gold: Path) -> None:
     """Precision and recall of extraction from ARTICLE against a GOLD annotation (YAML)."""
@@ -210,7 +235,7 @@ QUERY_FORMATS = ("table", *RESULT_FORMATS, "ttl", "jsonld", "nt")
 @click.option(
     "--file",
     "query_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=LocalPath(dir_okay=False),
     help="Run the SPARQL query in this .rq file.",
 )
 @click.option("--sparql", "sparql_text", help="Run this SPARQL query text.")
@@ -328,7 +353,7 @@ EXPORT_FORMATS = (*RDF_FORMATS, "ontology", "void", "all")
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("graph", nargs=-1, type=LocalPath())
 @click.option(
     "-f",
     "--format",
@@ -369,7 +394,7 @@ def export(
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("graph", nargs=-1, type=LocalPath())
 @click.option(
     "--endpoint",
     required=True,

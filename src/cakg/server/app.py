@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cakg.errors import InputError
+from cakg.graph.io import local_path
 from cakg.graph.namespaces import DEFAULT_BASE
 from cakg.server.browse import (
     editor_page,
@@ -75,7 +76,7 @@ def _source(config: ServerConfig) -> DataSource:
             raise InputError("no such Oxigraph store folder", path=config.store)
         return DataSource(store_dir=str(config.store), base=config.base)
     for p in config.data:
-        path = Path(p)
+        path = local_path(p)
         if not path.exists():
             raise InputError("no such file (build the graph first with `cakg build`)", path=path)
     return DataSource(paths=tuple(str(Path(p).resolve()) for p in config.data), base=config.base)

@@ -228,7 +228,7 @@ async def editor_page(request: Request) -> Response:
     if text.strip():
         try:
             vetted = vet_query(text)
-            answer = await run_task(state, ("rows", text, state.config.max_rows))
+            answer = await run_task(state, ("rows", vetted.text, state.config.max_rows))
             result = answer["result"]
             context["truncated"] = answer["truncated"]
             if result.kind == "ASK":

@@ -145,7 +145,8 @@ async def _query(
     if fmt not in allowed:
         kind = "a graph" if graph_form else f"{vetted.form} results"
         raise HTTPError(406, f"{fmt} is not a format for {kind}; use {', '.join(sorted(allowed))}")
-    answer = await run_task(state, ("sparql", text, fmt, state.config.max_rows, defaults, named))
+    task = ("sparql", vetted.text, fmt, state.config.max_rows, defaults, named)
+    answer = await run_task(state, task)
     media = MEDIA_TYPES[fmt]
     headers = result_headers(state, answer["truncated"])
     return Response(answer["body"], media_type=f"{media}; charset=utf-8", headers=headers)

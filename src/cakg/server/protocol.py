@@ -161,9 +161,9 @@ def negotiate(
 
 @dataclass(frozen=True)
 class VettedQuery:
-    """A query that parsed and needs nothing outside the server."""
+    """A query that parsed and needs nothing outside the server; ``text`` is what to run."""
 
-    text: str
+    text: str  # the query with the well-known prefixes it uses declared (what was vetted)
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
 
 
@@ -211,14 +211,19 @@ _FORM_NAMES = {
 
 
 def vet_query(text: str) -> VettedQuery:
-    """Parse a query; refuse SERVICE (SPARQL 1.1 Federated Query) anywhere in it."""
+    """Parse a query, the well-known prefixes predeclared; refuse SERVICE (SPARQL 1.1
+    Federated Query) anywhere in it. Errors name the lines of ``text``."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    from cakg.queries.prefixes import predeclare, unknown_prefix
+
+    # The text that runs is the text vetted, prefix lines and all.
+    run = predeclare(text)
     try:
-        tree = parseQuery(text)
+        tree = parseQuery(run.text)
     except Exception as exc:  # pyparsing's ParseException and friends
-        raise _parse_error(exc, text) from None
+        raise run.user_error(_parse_error(exc, run.text)) from None
     form = "SELECT"
     for node in _walk(tree):
         name = _name(node)
@@ -232,8 +237,8 @@ def vet_query(text: str) -> VettedQuery:
     try:
         translateQuery(tree)
     except Exception as exc:  # e.g. a variable projected outside GROUP BY
-        raise InputError(f"invalid SPARQL query: {exc}") from None
-    return VettedQuery(text, form)
+        raise unknown_prefix(text) or InputError(f"invalid SPARQL query: {exc}") from None
+    return VettedQuery(run.text, form)
 
 
 def vet_update(text: str) -> None:
