@@ -1,4 +1,4 @@
-"""What a query worker does: run SPARQL under a row limit, describe entities, search, dump.
+"""What a query worker does: run SPARQL under a row limit, describe entities, search, export.
 
 Everything here runs inside a worker process (see :mod:`cakg.server.workers`) and returns
 plain picklable values: bytes, rdflib terms, dicts and lists.
@@ -6,7 +6,7 @@ plain picklable values: bytes, rdflib terms, dicts and lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -21,8 +21,8 @@ from cakg.graph.namespaces import (
     SKOS,
     bind_prefixes,
 )
-from cakg.graph.publish.void import describe_dataset
-from cakg.graph.store.dataset import KnowledgeGraph
+from cakg.graph.publish.export import export_payloads
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import OxigraphStore, QueryResult
 from cakg.queries import serialize_result
 from cakg.server.workers import DataSource
@@ -228,25 +228,27 @@ def search(store: OxigraphStore, text: str, limit: int) -> list[dict[str, str]]:
     ]
 
 
-# --- dumps, VoID, views --------------------------------------------------------------------------
+# --- exports, views ------------------------------------------------------------------------------
 
 
-def dump(store: OxigraphStore, fmt: str) -> bytes:
-    """The whole dataset: TriG and N-Quads keep the named graphs, the others merge them."""
-    # Oxigraph's serializers are tens of times faster than rdflib's on the whole dataset.
-    return store.dump(fmt, PREFIXES if fmt in ("trig", "ttl") else None)
+def export(
+    store: OxigraphStore, paths: Sequence[str], base: str, dump_base: str, endpoint: str
+) -> dict[str, bytes]:
+    """Every file of ``cakg export --format all``, by its code, with this server's URLs in VoID.
 
-
-def void_description(
-    store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
-) -> bytes:
-    """VoID/DCAT of the served data as N-Triples, by the same describer as `cakg export`."""
-    kg = KnowledgeGraph(base=base)
-    for name in store.graph_names():
-        kg.graphs[name] = store.graph(name)
-    graph = describe_dataset(kg, dumps=dumps, endpoint=endpoint)
-    out = graph.serialize(format="nt11", encoding="utf-8")
-    return out if isinstance(out, bytes) else b""
+    Written from the built files while the data is as built: a store keeps numbers as values
+    (Oxigraph reads ``"0812"^^xsd:nonNegativeInteger`` back as ``"812"^^xsd:integer``), so
+    only the files give the exported bytes. After an update, or from an on-disk store
+    (``paths`` empty), what the store holds is the data.
+    """
+    if paths:
+        kg = load_knowledge_graph(list(paths))
+    else:
+        kg = KnowledgeGraph()
+        for name in store.graph_names():
+            kg.graphs[name] = store.graph(name)
+    kg.base = base
+    return export_payloads(kg, ["all"], dump_base=dump_base, endpoint=endpoint)
 
 
 def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) -> str:
@@ -377,8 +379,7 @@ TASKS: dict[str, Callable[..., Any]] = {
     "search": search,
     "counts": _counts,
     "suggest": _suggestions,
-    "dump": dump,
-    "void": void_description,
+    "export": export,
     "view": render_view,
     "update": _update,
 }
