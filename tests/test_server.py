@@ -6,6 +6,7 @@ One server per module, on a free loopback port; its answers must equal `cakg que
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -312,6 +313,28 @@ def test_entity_iri_resolves_to_a_page(server: str) -> None:
     assert "Medet Tyulegenov" in r.text
     assert "exacerbating these relations" in r.text  # his claims, with their quotes
     assert 'id="neighbourhood"' in r.text
+
+
+# Each relates to claims in more than one way (about and mentions, or said by and part of).
+@pytest.mark.parametrize(
+    "path", ["state/kazakhstan", "place/central-asia", "state/russia", "person/medet-tyulegenov"]
+)
+def test_entity_page_lists_each_claim_once(server: str, endpoint: str, path: str) -> None:
+    page = httpx.get(f"{server}/doc/{path}.html")
+    assert page.status_code == 200
+    table = page.text.split('<table id="claims">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>.*?</tr>", table, re.DOTALL)
+    claims = [h for row in rows for h in re.findall(r'href="(/id/[^"]+/claim/\d+)"', row)]
+    assert len(claims) == len(set(claims))
+    query = (
+        PREFIXES
+        + f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a schema:Claim ;
+        schema:about|schema:mentions|schema:author|schema:isPartOf <{ID}{path}> }}"""
+    )
+    count = httpx.get(endpoint, params={"query": query, "format": "json"}).json()
+    assert len(claims) == int(count["results"]["bindings"][0]["n"]["value"]) > 0
+    if path.startswith("state/"):
+        assert any("<td>about, mentions</td>" in row for row in rows)
 
 
 def test_claim_page_shows_its_evidence(server: str) -> None:

@@ -75,15 +75,24 @@ def _closure(store: OxigraphStore, iri: URIRef, limit: int) -> Graph:
     return g
 
 
+# How a claim relates to the entity of a page, in the order the page lists them.
+_CLAIM_RELATIONS = (
+    ("about", "schema:about"),
+    ("mentions", "schema:mentions"),
+    ("said by", "schema:author"),
+    ("part of", "schema:isPartOf"),
+)
+
 _CLAIMS = (
     _PROLOGUE
     + """
 SELECT DISTINCT ?claim ?how ?name ?trend ?type ?quote ?start ?end WHERE {
   ?claim a schema:Claim .
-  { ?claim schema:mentions ?entity . BIND ("mentions" AS ?how) }
-  UNION { ?claim schema:about ?entity . BIND ("about" AS ?how) }
-  UNION { ?claim schema:author ?entity . BIND ("said by" AS ?how) }
-  UNION { ?claim schema:isPartOf ?entity . BIND ("part of" AS ?how) }
+  """
+    + "\n  UNION ".join(
+        f'{{ ?claim {p} ?entity . BIND ("{how}" AS ?how) }}' for how, p in _CLAIM_RELATIONS
+    )
+    + """
   OPTIONAL { ?claim schema:author ?expert . ?expert schema:name ?name }
   OPTIONAL { ?claim cakg:hasTrend ?tr . ?tr skos:prefLabel ?trend }
   OPTIONAL { ?claim cakg:hasClaimType ?ty . ?ty skos:prefLabel ?type }
@@ -98,6 +107,22 @@ ORDER BY ?start ?claim
 LIMIT 300
 """
 )
+
+
+def _one_row_per_claim(rows: Iterable[Mapping[str, Node]]) -> list[dict[str, Any]]:
+    """The claims in first-seen order, each once, with every way it relates (``how``: a list).
+
+    A claim both about and mentioning a state comes back from the UNION twice.
+    """
+    order = [how for how, _ in _CLAIM_RELATIONS]
+    claims: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        plain = {k: str(v) for k, v in row.items()}
+        claim = claims.setdefault(plain["claim"], {**plain, "how": []})
+        if plain["how"] not in claim["how"]:
+            claim["how"] = sorted([*claim["how"], plain["how"]], key=order.index)
+    return list(claims.values())
+
 
 _EVIDENCE = (
     _PROLOGUE
@@ -183,7 +208,7 @@ def describe(store: OxigraphStore, iri: str, limit: int = 2000) -> dict[str, Any
             for s, p, _ in sorted(incoming, key=lambda t: (str(t[1]), str(t[0])))
         ],
         "blank": blank,
-        "claims": [{k: str(v) for k, v in r.items()} for r in claims],
+        "claims": _one_row_per_claim(claims),
         "evidence": [{k: str(v) for k, v in r.items()} for r in evidence],
     }
 
