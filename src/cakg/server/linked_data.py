@@ -19,7 +19,7 @@ from cakg.graph.formats import rdf_format_for_suffix
 from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes
 from cakg.graph.publish.export import VOID_FILE, default_dump_base
 from cakg.server.endpoint import SD
-from cakg.server.pages import neighbourhood
+from cakg.server.pages import clip, neighbourhood
 from cakg.server.protocol import FORMAT_ALIASES, GRAPH_TYPES, MEDIA_TYPES, negotiate
 from cakg.server.state import (
     HTML_TYPES,
@@ -120,7 +120,8 @@ async def _describe(request: Request, state: ServerState, iri: str, fmt: str) ->
         for r in data["in"]
         if r["s"]["kind"] == "iri"
     ]
-    label = data["label"] or _clip(data.get("text") or "", 90) or state.links.short(iri)
+    label = data["label"] or " ".join((data.get("text") or "").split()) or state.links.short(iri)
+    heading, heading_title = clip(label, 90)
     alternates = {
         name: _doc_url(state, iri, ext)
         for name, ext in (
@@ -133,17 +134,13 @@ async def _describe(request: Request, state: ServerState, iri: str, fmt: str) ->
     return page(
         state,
         "entity.html",
-        title=label,
+        title=heading,
+        heading_title=heading_title,
         iri=iri,
         data=data,
         drawing=neighbourhood(state.links, iri, label, edges),
         alternates=alternates,
     )
-
-
-def _clip(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _doc_url(state: ServerState, iri: str, ext: str) -> str:
