@@ -21,7 +21,7 @@ from cakg.graph.namespaces import (
     SKOS,
     bind_prefixes,
 )
-from cakg.graph.publish.export import export_payloads
+from cakg.graph.publish.export import ALL_FORMATS, export_payloads
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import OxigraphStore, QueryResult
 from cakg.queries import serialize_result
@@ -273,7 +273,12 @@ def export(
         for name in store.graph_names():
             kg.graphs[name] = store.graph(name)
     kg.base = base
-    return export_payloads(kg, ["all"], dump_base=dump_base, endpoint=endpoint)
+    try:
+        return export_payloads(kg, ["all"], dump_base=dump_base, endpoint=endpoint)
+    except InputError:
+        # Its ontology graph has no owl:Ontology header (data built elsewhere): `cakg export`
+        # refuses `all` then, but the data formats and their VoID can still be served.
+        return export_payloads(kg, [*ALL_FORMATS, "void"], dump_base=dump_base, endpoint=endpoint)
 
 
 def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) -> str:
