@@ -154,9 +154,9 @@ def _doc_url(state: ServerState, iri: str, ext: str) -> str:
 #
 # One set of files: what `cakg export --format all` writes, by the same code, served at /dump/.
 # The dumps are documents, so they live beside /id/ (whose IRIs name things and answer 303),
-# not under it ("Cool URIs for the Semantic Web" §4.3); the VoID description announces them
-# with void:dataDump and dcat:downloadURL, and is published beside the data it describes,
-# at /.well-known/void and as /dump/void.ttl (VoID §6.2, §6.3).
+# not under it ("Cool URIs for the Semantic Web" §4.3). The VoID description points at them
+# (void:dataDump, dcat:downloadURL) and at the endpoint (VoID §6.2, §6.3), so every URL it
+# announces must answer here; it is served at /.well-known/void and as /dump/void.ttl.
 
 
 async def _exports(request: Request) -> dict[str, bytes]:
@@ -213,13 +213,15 @@ async def dumps_index(request: Request) -> Response:
 async def dump_file(request: Request) -> Response:
     """One exported file, byte for byte as `cakg export` writes it."""
     name = request.path_params["name"]
+    spec = rdf_format_for_suffix(name)
+    if spec is None:  # not an RDF file name: no need to export to know
+        return _no_such_dump()
     try:
         files = await _exports(request)
     except HTTPError as exc:
         return error_text(exc)
-    spec = rdf_format_for_suffix(name)
-    if name not in files or spec is None:
-        return PlainTextResponse("no such dump; see /dump/\n", status_code=404)
+    if name not in files:
+        return _no_such_dump()
     return Response(
         files[name],
         media_type=f"{spec.media_type}; charset=utf-8",
@@ -229,7 +231,12 @@ async def dump_file(request: Request) -> Response:
 
 async def old_dumps(request: Request) -> Response:
     """The dumps' former address, /dumps/…: moved for good to /dump/…."""
-    return RedirectResponse(f"/dump/{request.path_params.get('name', '')}", status_code=301)
+    name = quote(request.path_params.get("name", ""), safe="-_.~")
+    return RedirectResponse(f"/dump/{name}", status_code=301)
+
+
+def _no_such_dump() -> Response:
+    return PlainTextResponse("no such dump; see /dump/\n", status_code=404)
 
 
 def _format_title(name: str) -> str:
