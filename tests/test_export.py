@@ -22,6 +22,7 @@ from cakg.graph.ontology import context as jsonld_context
 from cakg.graph.ontology import ontology_graph
 from cakg.graph.publish.export import (
     ALL_FORMATS,
+    default_dump_base,
     export_file_name,
     export_ontology,
     serialize,
@@ -330,6 +331,18 @@ def test_dcat_has_one_distribution_per_file(kg: KnowledgeGraph, exported: Path) 
     assert set(d.objects(ds, DCT.source)) == articles
     for article in articles:
         assert d.value(article, DCT.publisher) is not None
+
+
+def test_void_dumps_are_beside_the_entity_iris(kg: KnowledgeGraph, exported: Path) -> None:
+    """Dumps are documents: published at ../dump/ from the base, outside the 303 IRI space."""
+    d = Graph().parse(exported / "void.ttl", format="turtle")
+    urls = {str(u) for u in d.objects(None, DCAT.downloadURL)}
+    assert urls == {default_dump_base(kg.base) + p.name for p in exported.iterdir()} - {
+        default_dump_base(kg.base) + "void.ttl"
+    }
+    assert not any(u.startswith(kg.base) for u in urls)
+    if kg.base == "https://cakg.example.org/id/":
+        assert "https://cakg.example.org/dump/kg.ttl" in urls
 
 
 def test_build_date_is_not_the_wall_clock(

@@ -6,11 +6,13 @@ One server per module, on a free loopback port; its answers must equal `cakg que
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -22,7 +24,9 @@ from running_server import running_server
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from cakg.cli import cli
-from cakg.graph.store.engines import open_store
+from cakg.graph import namespaces as ns
+from cakg.graph.formats import rdf_format_for_suffix
+from cakg.graph.publish.export import ALL_FORMATS, export_file_name
 
 TOKEN = "test-write-token"
 TIMEOUT = 4.0
@@ -46,6 +50,7 @@ CONSTRUCT = (
 WHERE { ?a a schema:Answer ; schema:author ?e . ?e schema:name ?name ; schema:nationality ?c }"""
 )
 # Four-fold cross product of all triples: ~10^16 combinations, minutes to hours to count.
+DCT_FORMAT = URIRef(f"{ns.DCT}format")
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -70,6 +75,12 @@ def cakg_query(built: Path, *args: str) -> bytes:
     result = CliRunner().invoke(cli, ["query", "--data", str(built / "kg.trig"), *args])
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
+
+
+def media_type_of(name: str) -> str:
+    spec = rdf_format_for_suffix(name)
+    assert spec is not None, name
+    return spec.media_type
 
 
 def wrapper(endpoint: str, query: str, fmt: str, method: str = "GET") -> Any:
@@ -304,6 +315,28 @@ def test_entity_iri_resolves_to_a_page(server: str) -> None:
     assert 'id="neighbourhood"' in r.text
 
 
+# Each relates to claims in more than one way (about and mentions, or said by and part of).
+@pytest.mark.parametrize(
+    "path", ["state/kazakhstan", "place/central-asia", "state/russia", "person/medet-tyulegenov"]
+)
+def test_entity_page_lists_each_claim_once(server: str, endpoint: str, path: str) -> None:
+    page = httpx.get(f"{server}/doc/{path}.html")
+    assert page.status_code == 200
+    table = page.text.split('<table id="claims">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>.*?</tr>", table, re.DOTALL)
+    claims = [h for row in rows for h in re.findall(r'href="(/id/[^"]+/claim/\d+)"', row)]
+    assert len(claims) == len(set(claims))
+    query = (
+        PREFIXES
+        + f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a schema:Claim ;
+        schema:about|schema:mentions|schema:author|schema:isPartOf <{ID}{path}> }}"""
+    )
+    count = httpx.get(endpoint, params={"query": query, "format": "json"}).json()
+    assert len(claims) == int(count["results"]["bindings"][0]["n"]["value"]) > 0
+    if path.startswith("state/"):
+        assert any("<td>about, mentions</td>" in row for row in rows)
+
+
 def test_claim_page_shows_its_evidence(server: str) -> None:
     rows = httpx.get(
         f"{server}/api/queries/claims-by-expert", params={"expert": "Medet Tyulegenov"}
@@ -336,32 +369,76 @@ def test_void(server: str, endpoint: str) -> None:
     g = Graph().parse(data=r.text, format="turtle")
     assert URIRef(endpoint) in set(g.objects(None, VOID.sparqlEndpoint))
     assert any(g.objects(None, VOID.triples))
+    other = httpx.get(f"{server}/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert other.headers["content-type"].startswith("application/ld+json")
+    assert isomorphic(Graph().parse(data=other.content, format="json-ld"), g)
 
 
-@pytest.mark.parametrize("name", ["kg.trig", "kg.nq", "kg.ttl", "kg.nt", "kg.jsonld"])
-def test_dumps(server: str, built: Path, name: str) -> None:
-    import pyoxigraph as ox
+# Every file `cakg export --format all` writes.
+EXPORTED = [*(export_file_name(f) for f in ALL_FORMATS), "ontology.ttl", "ontology.rdf", "void.ttl"]
 
-    r = httpx.get(f"{server}/dumps/{name}", timeout=120)
+
+@pytest.fixture(scope="module")
+def exported(server: str, built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`cakg export --format all` of the served data, told this server's dump URLs."""
+    out = tmp_path_factory.mktemp("exported")
+    args = ["export", str(built / "kg.trig"), "--format", "all", "-o", str(out)]
+    args += ["--dump-base", f"{server}/dump/", "--endpoint", f"{server}/sparql"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTED)
+    return out
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_dumps_are_the_exported_files(server: str, exported: Path, name: str) -> None:
+    """One set of files: the server's dumps (and VoID) are `cakg export`'s, byte for byte."""
+    r = httpx.get(f"{server}/dump/{name}", timeout=300)
     assert r.status_code == 200
+    assert r.headers["content-type"] == f"{media_type_of(name)}; charset=utf-8"
     assert f'filename="{name}"' in r.headers["content-disposition"]
-    fmt = {"kg.trig": ox.RdfFormat.TRIG, "kg.nq": ox.RdfFormat.N_QUADS,
-           "kg.ttl": ox.RdfFormat.TURTLE, "kg.nt": ox.RdfFormat.N_TRIPLES,
-           "kg.jsonld": ox.RdfFormat.JSON_LD}[name]  # fmt: skip
-    quads = list(ox.parse(r.content, format=fmt))
-    graphs = {str(q.graph_name) for q in quads}
-    label = ox.Quad(
-        ox.NamedNode(f"{ID}state/kazakhstan"),
-        ox.NamedNode(str(RDFS.label)),
-        ox.Literal("Kazakhstan", language="en"),
+    assert r.content == (exported / name).read_bytes()
+
+
+def dump_links(void_turtle: str) -> dict[str, str]:
+    """Every download a VoID/DCAT description announces, with the media type it announces."""
+    g = Graph().parse(data=void_turtle, format="turtle")
+    links = {str(u): media_type_of(str(u)) for u in g.objects(None, VOID.dataDump)}
+    for dist in g.subjects(ns.RDF.type, ns.DCAT.Distribution):
+        links[str(g.value(dist, ns.DCAT.downloadURL))] = str(g.value(dist, DCT_FORMAT))
+    return links
+
+
+def test_served_void_dumps_resolve(server: str) -> None:
+    void = httpx.get(f"{server}/.well-known/void", timeout=300)
+    links = dump_links(void.text)
+    assert {u.rsplit("/", 1)[-1] for u in links} == set(EXPORTED) - {"void.ttl"}
+    for url, media in links.items():
+        assert url.startswith(f"{server}/dump/")
+        r = httpx.get(url, timeout=300)
+        assert r.status_code == 200, url
+        assert r.headers["content-type"].split(";")[0] == media
+
+
+def test_exported_void_paths_are_the_servers(server: str, built: Path, tmp_path: Path) -> None:
+    """Without --dump-base, void.ttl puts the dumps where a server of the base serves them."""
+    assert (
+        CliRunner().invoke(cli, ["export", str(built / "kg.trig"), "-o", str(tmp_path)]).exit_code
+        == 0
     )
-    assert any(q.triple == label.triple for q in quads)
-    if name in ("kg.trig", "kg.nq"):
-        assert f"<{ID}graph/reference>" in graphs  # the named graphs are kept
-    else:
-        assert graphs == {"DEFAULT"}
-        local = open_store(built / "kg.trig")
-        assert len({q.triple for q in quads}) == len(local.triples(None, None, None))
+    links = dump_links((tmp_path / "void.ttl").read_text())
+    assert links and all(u.startswith("https://cakg.example.org/dump/") for u in links)
+    for url in links:
+        # The base <https://cakg.example.org/id/> is this server's /id/, so its host is this one.
+        assert httpx.get(server + urlparse(url).path, timeout=300).status_code == 200, url
+    assert httpx.get(f"{server}/id/dump/kg.ttl", follow_redirects=True).status_code == 404
+
+
+@pytest.mark.parametrize(("old", "new"), [("/dumps/", "/dump/"), ("/dumps/kg.nq", "/dump/kg.nq")])
+def test_old_dump_urls_move_permanently(server: str, old: str, new: str) -> None:
+    r = httpx.get(server + old)
+    assert r.status_code == 301 and r.headers["location"] == new
+    assert httpx.get(server + old, follow_redirects=True, timeout=300).status_code == 200
 
 
 # --- safe by default ----------------------------------------------------------------------------
@@ -492,7 +569,7 @@ def test_pages_escape_text(server: str) -> None:
         "/queries/experts",
         "/editor",
         "/views/",
-        "/dumps/",
+        "/dump/",
         "/search?q=CSTO",
         "/queries/about-relation?relation=Kazakhstan-Uzbekistan",
     ],
@@ -518,6 +595,9 @@ def test_on_disk_store_served_read_only(tmp_path: Path) -> None:
             f"{url}/api/queries/experts", params={"country": "Kyrgyzstan", "format": "csv"}
         )
         assert r.status_code == 200 and "Bob Analyst" in r.text
+        # Without built files, the dumps are what the store holds.
+        dump = httpx.get(f"{url}/dump/kg.nq", timeout=300)
+        assert dump.status_code == 200 and "Bob Analyst" in dump.text
         update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
         r = httpx.post(f"{url}/sparql", data={"update": update},
                        headers={"Authorization": "Bearer anything"})  # fmt: skip

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import httpx
 import pytest
+from conftest import FIXTURES
 from running_server import running_server
 
 pytestmark = pytest.mark.browser
@@ -122,3 +124,97 @@ def test_network_view_works_offline(tab: Any, server: str) -> None:
     tab.wait_for_load_state("load")
     assert tab.url.endswith(".html")
     assert tab.locator("body").inner_text() != ""
+
+
+# --- entity pages ------------------------------------------------------------------------------
+
+# What each label of the neighbourhood drawing measures on screen (font size by the SVG's scale),
+# what it shows, and its tooltip: its own <title>, else the <title> of the link it is in.
+LABELS_JS = """() => [...document.querySelectorAll('#neighbourhood text')].map(t => {
+  const own = t.querySelector(':scope > title');
+  const link = t.closest('a');
+  const tip = own || (link && link.querySelector(':scope > title'));
+  const shown = [...t.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
+  return {px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+          shown: shown.trim(), tip: tip ? tip.textContent : ''};
+})"""
+
+ENTITIES = ["state/kazakhstan", "person/medet-tyulegenov", "org/csto"]
+
+
+def claim_path(server: str) -> str:
+    """A claim of the bundled article: its page has a long, cut heading."""
+    rows = httpx.get(
+        f"{server}/api/queries/claims-by-expert", params={"expert": "Medet Tyulegenov"}
+    ).json()["results"]["bindings"]
+    return str(rows[0]["claim"]["value"]).split("/id/", 1)[1]
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+@pytest.mark.parametrize("path", [*ENTITIES, "claim"])
+def test_neighbourhood_labels_are_readable(
+    tab: Any, server: str, tmp_path: Path, path: str, width: int
+) -> None:
+    if path == "claim":
+        path = claim_path(server)
+    tab.set_viewport_size({"width": width, "height": 900})
+    tab.goto(f"{server}/doc/{path}.html")
+    drawing = tab.locator("#neighbourhood")
+    drawing.screenshot(path=str(tmp_path / "neighbourhood.png"))
+    labels = tab.evaluate(LABELS_JS)
+    assert len(labels) > 2
+    assert min(label["px"] for label in labels) >= 12
+
+
+@pytest.mark.parametrize("path", [*ENTITIES, "claim"])
+def test_every_cut_label_has_its_full_text_as_a_tooltip(tab: Any, server: str, path: str) -> None:
+    if path == "claim":
+        path = claim_path(server)
+    tab.goto(f"{server}/doc/{path}.html")
+    cut = [label for label in tab.evaluate(LABELS_JS) if "…" in label["shown"]]
+    heading = tab.locator("h1")
+    if heading.inner_text().endswith("…"):
+        cut.append({"shown": heading.inner_text(), "tip": heading.get_attribute("title") or ""})
+    if path.startswith(("state/", "article/")):
+        assert cut, "the page has long labels"
+    for label in cut:
+        assert len(label["tip"]) > len(label["shown"]), label
+        for part in label["shown"].split("…"):
+            assert part in label["tip"], label
+
+
+@pytest.fixture(scope="module")
+def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over the roundup whose answers carry <script> and <img onerror> markup."""
+    from cakg.graph.build import build_graph
+
+    built = tmp_path_factory.mktemp("xss-built")
+    build_graph([FIXTURES / "xss" / "xss-roundup.txt"], built)
+    with running_server(data=(str(built / "kg.trig"),), timeout=60, workers=1) as url:
+        yield url
+
+
+def test_entity_pages_show_article_markup_as_text(browser: Any, xss_server: str) -> None:
+    query = """PREFIX schema: <http://schema.org/>
+    SELECT DISTINCT ?x WHERE { { ?x a schema:Claim ; schema:text ?t FILTER CONTAINS(?t, "<") }
+      UNION { ?c schema:text ?t FILTER CONTAINS(?t, "<") ?c schema:author|schema:mentions ?x } }"""
+    rows = httpx.get(f"{xss_server}/sparql", params={"query": query, "format": "json"}).json()
+    paths = [b["x"]["value"].split("/id/", 1)[1] for b in rows["results"]["bindings"]]
+    assert any("/claim/" in p for p in paths) and any(p.startswith("person/") for p in paths)
+    context = browser.new_context()
+    requests: list[str] = []
+    dialogs: list[str] = []
+    context.on("request", lambda r: requests.append(urlparse(r.url).path))
+    try:
+        tab = context.new_page()
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in paths:
+            tab.goto(f"{xss_server}/doc/{path}.html")
+            assert tab.evaluate("typeof window.__pwned") == "undefined", path
+            text = tab.inner_text("main")
+            assert any(m in text for m in ("<script>", "<img ", "<b>Markup</b>")), path  # as text
+            assert tab.locator("main script, main img").count() == 0, path
+    finally:
+        context.close()
+    assert dialogs == []
+    assert all(p.startswith("/doc/") for p in requests), requests  # <img src=x> would fetch /doc/x

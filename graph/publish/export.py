@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import urljoin
 
 from rdflib import Graph
 
@@ -43,11 +44,14 @@ from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 
 __all__ = [
     "ALL_FORMATS",
+    "VOID_FILE",
     "Prepared",
     "canonical_quads",
+    "default_dump_base",
     "export_file_name",
     "export_files",
     "export_ontology",
+    "export_payloads",
     "prepare",
     "serialize",
     "serialize_graph",
@@ -119,6 +123,53 @@ def _expand_formats(formats: Iterable[str]) -> tuple[list[str], bool, bool]:
     return list(dict.fromkeys(data)), ontology, void
 
 
+def default_dump_base(base: str) -> str:
+    """Where the files are published by default: ``dump/`` beside the entity IRIs' folder.
+
+    The IRIs under ``<base>`` name things and answer 303 (``cakg serve`` serves ``<base>``
+    at ``/id/``); a dump is a document, so it gets a URL outside that space ("Cool URIs for
+    the Semantic Web" §4.3), resolved like a relative link from the base: ``../dump/``.
+    ``cakg serve`` resolves the same link from its ``/id/``, so both announce ``/dump/``.
+
+    >>> default_dump_base("https://cakg.example.org/id/")
+    'https://cakg.example.org/dump/'
+    >>> default_dump_base("https://kg.example/")
+    'https://kg.example/dump/'
+    """
+    return urljoin(base, "../dump/")
+
+
+def export_payloads(
+    kg: KnowledgeGraph,
+    formats: Iterable[str],
+    *,
+    dump_base: str | None = None,
+    endpoint: str | None = None,
+) -> dict[str, bytes]:
+    """The bytes of every file :func:`write_exports` writes, by file name.
+
+    ``dump_base`` is the URL under which the files will be published (for the VoID /
+    DCAT description's download URLs); default :func:`default_dump_base` of the graph's base.
+    """
+    data, ontology, void = _expand_formats(formats)
+    files: dict[str, bytes] = {}
+    if data:
+        prep = prepare(kg)
+        for name in data:
+            files[export_file_name(name)] = _write(prep, name)
+    if ontology:
+        files.update(_ontology_payloads(kg))
+    if void:
+        from cakg.graph.publish.void import describe_dataset
+
+        where = dump_base if dump_base is not None else default_dump_base(kg.base)
+        sizes = {fname: len(payload) for fname, payload in files.items()}
+        dumps = {fname: where + fname for fname in sizes}
+        description = describe_dataset(kg, dumps=dumps, endpoint=endpoint, sizes=sizes)
+        files[VOID_FILE] = serialize_graph(description, "ttl")
+    return files
+
+
 def write_exports(
     kg: KnowledgeGraph,
     out_dir: Path,
@@ -127,32 +178,9 @@ def write_exports(
     dump_base: str | None = None,
     endpoint: str | None = None,
 ) -> list[Path]:
-    """Write kg.<ext> per format (``all``: every format, the ontology and void.ttl), atomically.
-
-    ``dump_base`` is the URL under which the files will be published (for the VoID /
-    DCAT description's download URLs); default ``<base>dump/``.
-    """
-    data, ontology, void = _expand_formats(formats)
-    written: list[Path] = []
-    sizes: dict[str, int] = {}
-    prep = prepare(kg) if data else None
-    for name in data:
-        filename = export_file_name(name)
-        payload = _write(prep, name) if prep is not None else b""
-        written.append(atomic_write(out_dir / filename, payload))
-        sizes[filename] = len(payload)
-    if ontology:
-        for path in export_ontology(out_dir, kg):
-            written.append(path)
-            sizes[path.name] = path.stat().st_size
-    if void:
-        from cakg.graph.publish.void import describe_dataset
-
-        base = dump_base if dump_base is not None else f"{kg.base}dump/"
-        dumps = {fname: base + fname for fname in sizes}
-        description = describe_dataset(kg, dumps=dumps, endpoint=endpoint, sizes=sizes)
-        written.append(atomic_write(out_dir / VOID_FILE, serialize_graph(description, "ttl")))
-    return written
+    """Write kg.<ext> per format (``all``: every format, the ontology and void.ttl), atomically."""
+    files = export_payloads(kg, formats, dump_base=dump_base, endpoint=endpoint)
+    return [atomic_write(out_dir / name, payload) for name, payload in files.items()]
 
 
 def _ontology_of(kg: KnowledgeGraph | None) -> Graph:
@@ -168,15 +196,17 @@ def _ontology_of(kg: KnowledgeGraph | None) -> Graph:
     return ontology_graph()
 
 
-def export_ontology(out_dir: Path, kg: KnowledgeGraph | None = None) -> list[Path]:
-    """Write the ontology as ontology.ttl and ontology.rdf (RDF/XML; Protégé opens both)."""
+def _ontology_payloads(kg: KnowledgeGraph | None) -> dict[str, bytes]:
+    """ontology.ttl and ontology.rdf (RDF/XML): the ontology a build holds, for Protégé."""
     g = _ontology_of(kg)
     if (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in g:
         raise InputError(f"the ontology graph has no owl:Ontology header <{ONTOLOGY_IRI}>")
-    return [
-        atomic_write(out_dir / "ontology.ttl", serialize_graph(g, "ttl")),
-        atomic_write(out_dir / "ontology.rdf", serialize_graph(g, "rdfxml")),
-    ]
+    return {"ontology.ttl": serialize_graph(g, "ttl"), "ontology.rdf": serialize_graph(g, "rdfxml")}
+
+
+def export_ontology(out_dir: Path, kg: KnowledgeGraph | None = None) -> list[Path]:
+    """Write the ontology as ontology.ttl and ontology.rdf (RDF/XML; Protégé opens both)."""
+    return [atomic_write(out_dir / n, b) for n, b in _ontology_payloads(kg).items()]
 
 
 def export_files(

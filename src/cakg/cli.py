@@ -369,7 +369,7 @@ EXPORT_FORMATS = (*RDF_FORMATS, "ontology", "void", "all")
     "--dump-base",
     default=None,
     help="URL the files will be published under, for the VoID/DCAT download links "
-    "(default <base>dump/).",
+    "(default dump/ beside the base's id/: <base>../dump/, where `cakg serve` serves them).",
 )
 @click.option("--endpoint", default=None, help="A SPARQL endpoint serving the data, for VoID.")
 @reports_errors

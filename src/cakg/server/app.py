@@ -44,6 +44,7 @@ from cakg.server.linked_data import (
     dump_file,
     dumps_index,
     entity_doc,
+    old_dumps,
     resolve_id,
     void,
 )
@@ -117,8 +118,11 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
         Route("/doc/{path:path}", entity_doc, name="doc"),
         Route("/describe", describe_any, name="describe"),
         Route("/.well-known/void", void, name="void"),
-        Route("/dumps/", dumps_index, name="dumps"),
-        Route("/dumps/{name}", dump_file, name="dump"),
+        # Where export.default_dump_base puts the dumps: ../dump/ from /id/.
+        Route("/dump/", dumps_index, name="dumps"),
+        Route("/dump/{name}", dump_file, name="dump"),
+        Route("/dumps/", old_dumps),
+        Route("/dumps/{name}", old_dumps),
         Route("/views/", views_index, name="views"),
         Route("/views/{name}", view_page, name="view"),
         Route("/health", health, name="health"),

@@ -15,9 +15,11 @@ from rdflib import Graph, Namespace
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from cakg.graph.formats import rdf_format_for_suffix
 from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes
+from cakg.graph.publish.export import VOID_FILE, default_dump_base
 from cakg.server.endpoint import SD
-from cakg.server.pages import neighbourhood
+from cakg.server.pages import clip, neighbourhood
 from cakg.server.protocol import FORMAT_ALIASES, GRAPH_TYPES, MEDIA_TYPES, negotiate
 from cakg.server.state import (
     HTML_TYPES,
@@ -32,9 +34,16 @@ from cakg.server.state import (
     state_of,
 )
 
-__all__ = ["describe_any", "dump_file", "dumps_index", "entity_doc", "resolve_id", "void"]
+__all__ = [
+    "describe_any",
+    "dump_file",
+    "dumps_index",
+    "entity_doc",
+    "old_dumps",
+    "resolve_id",
+    "void",
+]
 
-DUMP_FORMATS = ("trig", "nq", "ttl", "nt", "jsonld")
 DOC_EXTS = {"html": "html", "ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdfxml"}
 EXT_OF = {v: k for k, v in DOC_EXTS.items()}
 
@@ -111,7 +120,8 @@ async def _describe(request: Request, state: ServerState, iri: str, fmt: str) ->
         for r in data["in"]
         if r["s"]["kind"] == "iri"
     ]
-    label = data["label"] or _clip(data.get("text") or "", 90) or state.links.short(iri)
+    label = data["label"] or " ".join((data.get("text") or "").split()) or state.links.short(iri)
+    heading, heading_title = clip(label, 90)
     alternates = {
         name: _doc_url(state, iri, ext)
         for name, ext in (
@@ -124,17 +134,13 @@ async def _describe(request: Request, state: ServerState, iri: str, fmt: str) ->
     return page(
         state,
         "entity.html",
-        title=label,
+        title=heading,
+        heading_title=heading_title,
         iri=iri,
         data=data,
         drawing=neighbourhood(state.links, iri, label, edges),
         alternates=alternates,
     )
-
-
-def _clip(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _doc_url(state: ServerState, iri: str, ext: str) -> str:
@@ -145,54 +151,94 @@ def _doc_url(state: ServerState, iri: str, ext: str) -> str:
 
 
 # --- VoID and dumps ------------------------------------------------------------------------------
+#
+# One set of files: what `cakg export --format all` writes, by the same code, served at /dump/.
+# The dumps are documents, so they live beside /id/ (whose IRIs name things and answer 303),
+# not under it ("Cool URIs for the Semantic Web" §4.3). The VoID description points at them
+# (void:dataDump, dcat:downloadURL) and at the endpoint (VoID §6.2, §6.3), so every URL it
+# announces must answer here; it is served at /.well-known/void and as /dump/void.ttl.
 
 
-def _dump_urls(request: Request) -> dict[str, str]:
-    root = str(request.base_url).rstrip("/")
-    return {f"kg.{ext}": f"{root}/dumps/kg.{ext}" for ext in DUMP_FORMATS}
+async def _exports(request: Request) -> dict[str, bytes]:
+    """The exported files, with this server's dump URLs and endpoint in their VoID."""
+    state = state_of(request)
+    dumps = default_dump_base(str(request.url_for("id", path="")))
+    endpoint = str(request.url_for("sparql"))
+    # The built files give the exported bytes until an update changes the data (tasks.export).
+    paths = () if state.pool.updated else state.pool.source.paths
+    base = state.links.base or DEFAULT_BASE
+    files: dict[str, bytes] = await cached(
+        state,
+        ("export", dumps, endpoint),
+        ("export", paths, base, dumps, endpoint),
+        max(state.config.timeout, 300),
+    )
+    return files
 
 
 async def void(request: Request) -> Response:
     """The VoID description of the dataset, with this server's endpoint and dumps."""
-    state = state_of(request)
-    base = state.links.base or DEFAULT_BASE
-    endpoint = str(request.url_for("sparql"))
     try:
-        nt = await cached(
-            state,
-            ("void", endpoint),
-            ("void", base, endpoint, _dump_urls(request)),
-            max(state.config.timeout, 120),
-        )
+        turtle = (await _exports(request))[VOID_FILE]
     except HTTPError as exc:
         return error_text(exc)
+    fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES) or "ttl"
+    if fmt == "ttl":
+        # The exported void.ttl as it is; other formats are the same graph, converted.
+        return Response(
+            turtle, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8", headers={"Vary": "Accept"}
+        )
     g = Graph()
     bind_prefixes(g)
     g.bind("sd", SD)
     g.bind("foaf", Namespace("http://xmlns.com/foaf/0.1/"))
-    g.parse(data=nt, format="nt11")
-    return graph_response(g, negotiate(request.headers.get("accept"), GRAPH_TYPES) or "ttl")
+    g.parse(data=turtle, format="turtle")
+    return graph_response(g, fmt)
 
 
 async def dumps_index(request: Request) -> Response:
+    """The downloads page: every dump with its format and size."""
     state = state_of(request)
-    return page(state, "dumps.html", title="Downloads", dumps=_dump_urls(request))
+    try:
+        files = await _exports(request)
+    except HTTPError as exc:
+        return error_page(state, exc)
+    rows = [
+        {"name": name, "title": _format_title(name), "size": len(body)}
+        for name, body in files.items()
+    ]
+    return page(state, "dumps.html", title="Downloads", dumps=rows)
 
 
 async def dump_file(request: Request) -> Response:
-    """The whole dataset in one format (TriG and N-Quads keep the named graphs)."""
-    state = state_of(request)
+    """One exported file, byte for byte as `cakg export` writes it."""
     name = request.path_params["name"]
-    stem, _, fmt = name.partition(".")
-    if stem != "kg" or fmt not in DUMP_FORMATS:
-        return PlainTextResponse("no such dump; see /dumps/\n", status_code=404)
+    spec = rdf_format_for_suffix(name)
+    if spec is None:  # not an RDF file name: no need to export to know
+        return _no_such_dump()
     try:
-        body = await cached(state, ("dump", fmt), ("dump", fmt), max(state.config.timeout, 300))
+        files = await _exports(request)
     except HTTPError as exc:
         return error_text(exc)
-    media = MEDIA_TYPES[fmt]
+    if name not in files:
+        return _no_such_dump()
     return Response(
-        body,
-        media_type=f"{media}; charset=utf-8",
+        files[name],
+        media_type=f"{spec.media_type}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+async def old_dumps(request: Request) -> Response:
+    """The dumps' former address, /dumps/…: moved for good to /dump/…."""
+    name = quote(request.path_params.get("name", ""), safe="-_.~")
+    return RedirectResponse(f"/dump/{name}", status_code=301)
+
+
+def _no_such_dump() -> Response:
+    return PlainTextResponse("no such dump; see /dump/\n", status_code=404)
+
+
+def _format_title(name: str) -> str:
+    spec = rdf_format_for_suffix(name)
+    return spec.title if spec is not None else ""

@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from cakg.queries import format_term, label_columns, table_columns
 
-__all__ = ["Links", "neighbourhood", "result_table"]
+__all__ = ["Links", "clip", "neighbourhood", "result_table"]
 
 # Long quotes stay whole in CSV/JSON; a page cell shows this much and the rest on demand.
 CELL_CHARS = 600
@@ -132,8 +132,9 @@ def neighbourhood(
     """A radial drawing of an entity and its linked IRIs: (direction, predicate, iri, label).
 
     Labelled things minted under the base come first; web pages and external IRIs last.
+    Every label cut to fit carries its full text as a tooltip (``title``).
     """
-    width, height, radius = 900, 460, 175
+    width, height, radius = 900, 480, 180
     cx, cy = width / 2, height / 2
     grouped: dict[str, dict[str, Any]] = {}
     for direction, pred, iri, text in edges:
@@ -157,32 +158,48 @@ def neighbourhood(
         angle = 2 * math.pi * i / n - math.pi / 2
         cos, sin = math.cos(angle), math.sin(angle)
         preds = ", ".join(sorted(node["preds"]))
+        about = f"{preds}: {node['iri']}"
+        edge, edge_title = clip(preds, 26) if show_edges else ("", "")
+        # A label centred above or below its node spans both neighbours: set it further out.
+        anchor = "start" if cos > 0.2 else "end" if cos < -0.2 else "middle"
+        out = radius + (24 if anchor == "middle" else 12)
         nodes.append(
             {
                 "x": round(cx + radius * cos, 1),
                 "y": round(cy + radius * sin, 1),
-                "lx": round(cx + (radius + 12) * cos, 1),
-                "ly": round(cy + (radius + 12) * sin, 1),
-                "anchor": "start" if cos > 0.2 else "end" if cos < -0.2 else "middle",
+                "lx": round(cx + out * cos, 1),
+                "ly": round(cy + out * sin, 1),
+                "anchor": anchor,
                 "mx": round(cx + radius * 0.62 * cos, 1),
                 "my": round(cy + radius * 0.62 * sin - 4, 1),
                 "href": links.href(node["iri"]),
-                "label": _clip(node["label"] or links.short(node["iri"]), 30),
-                "title": f"{preds}: {node['iri']}",
-                "edge": _clip(preds, 26) if show_edges else "",
+                "label": clip(node["label"] or links.short(node["iri"]), 30)[0],
+                # The link's tooltip: the full label (a shortened IRI is in full below it).
+                "title": f"{node['label']}\n{about}" if node["label"] else about,
+                "edge": edge,
+                "edge_title": edge_title,
                 "incoming": node["dir"] == "in",
             }
         )
+    shown, full = clip(label, 40)
     return {
         "width": width,
         "height": height,
         "cx": cx,
         "cy": cy,
-        "label": _clip(label, 40),
+        "label": shown,
+        "label_title": full,
         "nodes": nodes,
         "more": max(len(grouped) - len(nodes), 0),
     }
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def clip(text: str, n: int) -> tuple[str, str]:
+    """The text cut to ``n`` characters, and the full text for a tooltip if it was cut.
+
+    >>> clip("Kazakhstan–Kyrgyzstan relations", 12)
+    ('Kazakhstan–…', 'Kazakhstan–Kyrgyzstan relations')
+    >>> clip("CSTO", 12)
+    ('CSTO', '')
+    """
+    return (text, "") if len(text) <= n else (text[: n - 1] + "…", text)

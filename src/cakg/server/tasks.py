@@ -1,4 +1,4 @@
-"""What a query worker does: run SPARQL under a row limit, describe entities, search, dump.
+"""What a query worker does: run SPARQL under a row limit, describe entities, search, export.
 
 Everything here runs inside a worker process (see :mod:`cakg.server.workers`) and returns
 plain picklable values: bytes, rdflib terms, dicts and lists.
@@ -6,7 +6,7 @@ plain picklable values: bytes, rdflib terms, dicts and lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,8 +22,8 @@ from cakg.graph.namespaces import (
     SKOS,
     bind_prefixes,
 )
-from cakg.graph.publish.void import describe_dataset
-from cakg.graph.store.dataset import KnowledgeGraph
+from cakg.graph.publish.export import ALL_FORMATS, export_payloads
+from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import OxigraphStore, QueryResult
 from cakg.queries import serialize_result
 from cakg.server.workers import DataSource
@@ -76,15 +76,24 @@ def _closure(store: OxigraphStore, iri: URIRef, limit: int) -> Graph:
     return g
 
 
+# How a claim relates to the entity of a page, in the order the page lists them.
+_CLAIM_RELATIONS = (
+    ("about", "schema:about"),
+    ("mentions", "schema:mentions"),
+    ("said by", "schema:author"),
+    ("part of", "schema:isPartOf"),
+)
+
 _CLAIMS = (
     _PROLOGUE
     + """
 SELECT DISTINCT ?claim ?how ?name ?trend ?type ?quote ?start ?end WHERE {
   ?claim a schema:Claim .
-  { ?claim schema:mentions ?entity . BIND ("mentions" AS ?how) }
-  UNION { ?claim schema:about ?entity . BIND ("about" AS ?how) }
-  UNION { ?claim schema:author ?entity . BIND ("said by" AS ?how) }
-  UNION { ?claim schema:isPartOf ?entity . BIND ("part of" AS ?how) }
+  """
+    + "\n  UNION ".join(
+        f'{{ ?claim {p} ?entity . BIND ("{how}" AS ?how) }}' for how, p in _CLAIM_RELATIONS
+    )
+    + """
   OPTIONAL { ?claim schema:author ?expert . ?expert schema:name ?name }
   OPTIONAL { ?claim cakg:hasTrend ?tr . ?tr skos:prefLabel ?trend }
   OPTIONAL { ?claim cakg:hasClaimType ?ty . ?ty skos:prefLabel ?type }
@@ -99,6 +108,22 @@ ORDER BY ?start ?claim
 LIMIT 300
 """
 )
+
+
+def _one_row_per_claim(rows: Iterable[Mapping[str, Node]]) -> list[dict[str, Any]]:
+    """The claims in first-seen order, each once, with every way it relates (``how``: a list).
+
+    A claim both about and mentioning a state comes back from the UNION twice.
+    """
+    order = [how for how, _ in _CLAIM_RELATIONS]
+    claims: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        plain = {k: str(v) for k, v in row.items()}
+        claim = claims.setdefault(plain["claim"], {**plain, "how": []})
+        if plain["how"] not in claim["how"]:
+            claim["how"] = sorted([*claim["how"], plain["how"]], key=order.index)
+    return list(claims.values())
+
 
 _EVIDENCE = (
     _PROLOGUE
@@ -184,7 +209,7 @@ def describe(store: OxigraphStore, iri: str, limit: int = 2000) -> dict[str, Any
             for s, p, _ in sorted(incoming, key=lambda t: (str(t[1]), str(t[0])))
         ],
         "blank": blank,
-        "claims": [{k: str(v) for k, v in r.items()} for r in claims],
+        "claims": _one_row_per_claim(claims),
         "evidence": [{k: str(v) for k, v in r.items()} for r in evidence],
     }
 
@@ -229,25 +254,32 @@ def search(store: OxigraphStore, text: str, limit: int) -> list[dict[str, str]]:
     ]
 
 
-# --- dumps, VoID, views --------------------------------------------------------------------------
+# --- exports, views ------------------------------------------------------------------------------
 
 
-def dump(store: OxigraphStore, fmt: str) -> bytes:
-    """The whole dataset: TriG and N-Quads keep the named graphs, the others merge them."""
-    # Oxigraph's serializers are tens of times faster than rdflib's on the whole dataset.
-    return store.dump(fmt, PREFIXES if fmt in ("trig", "ttl") else None)
+def export(
+    store: OxigraphStore, paths: Sequence[str], base: str, dump_base: str, endpoint: str
+) -> dict[str, bytes]:
+    """Every file of ``cakg export --format all``, by its code, with this server's URLs in VoID.
 
-
-def void_description(
-    store: OxigraphStore, base: str, endpoint: str, dumps: Mapping[str, str]
-) -> bytes:
-    """VoID/DCAT of the served data as N-Triples, by the same describer as `cakg export`."""
-    kg = KnowledgeGraph(base=base)
-    for name in store.graph_names():
-        kg.graphs[name] = store.graph(name)
-    graph = describe_dataset(kg, dumps=dumps, endpoint=endpoint)
-    out = graph.serialize(format="nt11", encoding="utf-8")
-    return out if isinstance(out, bytes) else b""
+    Written from the built files while the data is as built: a store keeps numbers as values
+    (Oxigraph reads ``"0812"^^xsd:nonNegativeInteger`` back as ``"812"^^xsd:integer``), so
+    only the files give the exported bytes. After an update, or from an on-disk store
+    (``paths`` empty), what the store holds is the data.
+    """
+    if paths:
+        kg = load_knowledge_graph(list(paths))
+    else:
+        kg = KnowledgeGraph()
+        for name in store.graph_names():
+            kg.graphs[name] = store.graph(name)
+    kg.base = base
+    try:
+        return export_payloads(kg, ["all"], dump_base=dump_base, endpoint=endpoint)
+    except InputError:
+        # Its ontology graph has no owl:Ontology header (data built elsewhere): `cakg export`
+        # refuses `all` then, but the data formats and their VoID can still be served.
+        return export_payloads(kg, [*ALL_FORMATS, "void"], dump_base=dump_base, endpoint=endpoint)
 
 
 def render_view(store: OxigraphStore, kind: str, focus: str | None, depth: int) -> str:
@@ -376,8 +408,7 @@ TASKS: dict[str, Callable[..., Any]] = {
     "search": search,
     "counts": _counts,
     "suggest": _suggestions,
-    "dump": dump,
-    "void": void_description,
+    "export": export,
     "view": render_view,
     "update": _update,
 }

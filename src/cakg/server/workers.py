@@ -215,6 +215,12 @@ class WorkerPool:
         with self._lock:
             return len(self._all)
 
+    @property
+    def updated(self) -> bool:
+        """Whether the data was changed by SPARQL Update since the workers loaded it."""
+        with self._lock:
+            return bool(self._updates)
+
     # -- running tasks
 
     def run(self, task: tuple[Any, ...], timeout: float) -> Any:
