@@ -167,7 +167,7 @@ async def _update(request: Request, state: ServerState, text: str) -> Response:
     ):
         raise HTTPError(403, "SPARQL Update needs the header Authorization: Bearer <write token>")
     try:
-        vet_update(text)
+        text = vet_update(text)
     except InputError as exc:
         raise HTTPError(400, exc.one_line()) from None
     try:

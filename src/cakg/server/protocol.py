@@ -210,6 +210,33 @@ _FORM_NAMES = {
 }
 
 
+_ESCAPE_RE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def expand_escapes(text: str) -> str:
+    r"""The query as its parser sees it: ``\uXXXX`` and ``\UXXXXXXXX`` escapes replaced.
+
+    SPARQL 1.1 §19.2 processes these escapes *before* parsing, anywhere in the text; rdflib
+    does so, while Oxigraph expands them only inside strings and IRIs. A query vetted with
+    one parser and run by the other could therefore be two different queries (an escaped
+    quote that ends a string for rdflib is a character inside it for Oxigraph, so a SERVICE
+    one sees as string content the other runs). The server vets and runs the expanded text,
+    which holds no escape left to read two ways; an escape whose expansion spells another
+    escape is refused, since the two engines would read that differently again.
+
+    >>> expand_escapes(r'SELECT ("\u0041" AS ?a) {}')
+    'SELECT ("A" AS ?a) {}'
+    >>> expand_escapes(r'SELECT ("\u005Cu0022" AS ?a) {}')
+    Traceback (most recent call last):
+    ...
+    cakg.errors.ForbiddenQuery: an escape (\uXXXX) whose expansion is another escape is refused
+    """
+    expanded = _ESCAPE_RE.sub(lambda m: chr(int(m.group()[2:], 16)), text)
+    if _ESCAPE_RE.search(expanded):
+        raise ForbiddenQuery(r"an escape (\uXXXX) whose expansion is another escape is refused")
+    return expanded
+
+
 def vet_query(text: str) -> VettedQuery:
     """Parse a query, the well-known prefixes predeclared; refuse SERVICE (SPARQL 1.1
     Federated Query) anywhere in it. Errors name the lines of ``text``."""
@@ -218,7 +245,8 @@ def vet_query(text: str) -> VettedQuery:
 
     from cakg.queries.prefixes import predeclare, unknown_prefix
 
-    # The text that runs is the text vetted, prefix lines and all.
+    # The text that runs is the text vetted: escapes expanded, prefix lines and all.
+    text = expand_escapes(text)
     run = predeclare(text)
     try:
         tree = parseQuery(run.text)
@@ -241,10 +269,11 @@ def vet_query(text: str) -> VettedQuery:
     return VettedQuery(run.text, form)
 
 
-def vet_update(text: str) -> None:
-    """Parse an update; refuse LOAD (it fetches a URL) and SERVICE in its WHERE clauses."""
+def vet_update(text: str) -> str:
+    """Parse an update; refuse LOAD (it fetches a URL) and SERVICE; the text to run."""
     from rdflib.plugins.sparql.parser import parseUpdate
 
+    text = expand_escapes(text)
     try:
         tree = parseUpdate(text)
     except Exception as exc:
@@ -255,6 +284,7 @@ def vet_update(text: str) -> None:
             raise ForbiddenQuery("SERVICE is not allowed: this endpoint makes no outbound requests")
         if name == "Load":
             raise ForbiddenQuery("LOAD is not allowed: this endpoint makes no outbound requests")
+    return text
 
 
 _IRI_RE = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", re.IGNORECASE)

@@ -1,0 +1,114 @@
+"""The endpoint makes no outbound request, however SERVICE or LOAD is spelled.
+
+A canary HTTP server on 127.0.0.1 counts the requests it gets; every query below names it
+in a SERVICE (or LOAD) disguised with SPARQL's ``\\u`` escapes, which SPARQL 1.1 §19.2
+expands before parsing. Whatever the answer — refused (400), or run as the spec reads it,
+where the SERVICE turns out to be string content (200) — the canary must stay silent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+import pytest
+from running_server import running_server
+
+TOKEN = "secret-token-for-tests"
+
+
+class _Canary(BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def _answer(self) -> None:
+        _Canary.hits.append(self.path)
+        body = b'{"head":{"vars":["a"]},"results":{"bindings":[]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def endpoint(built: Path) -> Iterator[str]:
+    with running_server(data=(str(built / "kg.trig"),), write_token=TOKEN) as url:
+        yield f"{url}/sparql"
+
+
+QUERIES = [
+    # The reported attack: an escaped quote that ends a string for one parser only.
+    'SELECT * WHERE { BIND("A\\u0022 + " AS ?x) { SERVICE <CANARY> { ?a ?b ?c } } '
+    'BIND(" + \\u0022" AS ?y) }',
+    # The same with the escape escaped once more, and with the long form.
+    'SELECT * WHERE { BIND("A\\u005Cu0022 + " AS ?x) { SERVICE <CANARY> { ?a ?b ?c } } '
+    'BIND(" + \\u005Cu0022" AS ?y) }',
+    'SELECT * WHERE { BIND("A\\U00000022 + " AS ?x) { SERVICE <CANARY> { ?a ?b ?c } } '
+    'BIND(" + \\U00000022" AS ?y) }',
+    # The keyword itself spelled with escapes.
+    "SELECT * WHERE { \\u0053ERVICE <CANARY> { ?a ?b ?c } }",
+]
+UPDATES = [
+    'INSERT DATA { <urn:a> <urn:b> "\\u0022 . } ; LOAD <CANARY> ; INSERT DATA { <urn:c> <urn:d> '
+    '"\\u0022 }',
+    "\\u004cOAD <CANARY>",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_disguised_service_is_refused_and_nothing_is_fetched(
+    query: str, endpoint: str, canary: str
+) -> None:
+    _Canary.hits.clear()
+    r = httpx.post(endpoint, data={"query": query.replace("CANARY", canary)}, timeout=60)
+    assert r.status_code in (200, 400), r.text
+    assert _Canary.hits == []
+    if "SERVICE" not in query:  # the keyword itself is escaped: a real SERVICE, refused
+        assert r.status_code == 400 and "SERVICE is not allowed" in r.text
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_disguised_load_is_refused_and_nothing_is_fetched(
+    update: str, endpoint: str, canary: str
+) -> None:
+    _Canary.hits.clear()
+    r = httpx.post(
+        endpoint,
+        data={"update": update.replace("CANARY", canary)},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
+    assert r.status_code in (200, 400), r.text
+    assert _Canary.hits == []
+
+
+def test_escapes_in_an_ordinary_query_still_work(endpoint: str) -> None:
+    r = httpx.post(
+        endpoint,
+        data={"query": 'SELECT ?x WHERE { BIND("caf\\u00E9" AS ?x) }'},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["results"]["bindings"][0]["x"]["value"] == "café"
