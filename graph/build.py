@@ -102,7 +102,7 @@ def build_knowledge_graph(
             cur = apply_curation(ex, overlay, minter, gazetteer, target)
             kg.graphs[minter.graph(f"article/{ex.slug}/curation")] = cur
 
-    # The standard-vocabulary view (CONTRACT.md) is materialized, not left to inference.
+    # The standard-vocabulary view (docs/standard-view.md) is materialized, not left to inference.
     for name, g in list(kg):
         if name == minter.graph("ontology"):
             continue

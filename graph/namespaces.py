@@ -20,7 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, VO
 CAKG = Namespace("https://cakg.example.org/ontology#")
 ONTOLOGY_IRI = URIRef("https://cakg.example.org/ontology")
 
-# http, not https: CONTRACT.md and most linked data (ClaimsKG) use http://schema.org/.
+# http, not https: docs/standard-view.md and most linked data (ClaimsKG) use http://schema.org/.
 SCHEMA = Namespace("http://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -1,6 +1,6 @@
 """The reference graph's triples, written from the validated reference records.
 
-The graph holds the cakg classes and, directly, the standard view of CONTRACT.md
+The graph holds the cakg classes and, directly, the standard view of docs/standard-view.md
 (schema:Country, org:Membership, ...). It depends on the records and the minter's base
 only, so it is deterministic.
 """

@@ -62,7 +62,7 @@ def _decode(data: bytes, path: Path | str) -> str:
 
 
 def _normalize(text: str) -> str:
-    # Offsets are defined on \n line ends (CONTRACT: "line ends normalized to \n").
+    # Offsets are defined on \n line ends (docs/standard-view.md: "line ends normalized to `\n`").
     text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
