@@ -38,6 +38,8 @@ class PushReport:
 
     @property
     def triples(self) -> int:
+        """Triples sent, summed over the graphs: each graph is loaded whole, so a triple two
+        graphs hold is sent twice (unlike :func:`cakg.graph.info.triple_count`, a set)."""
         return sum(self.graphs.values())
 
 

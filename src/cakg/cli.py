@@ -470,7 +470,8 @@ def push(
         [[g, f"{n:,}"] for g, n in report.graphs.items()],
     )
     console.print(
-        f"pushed {report.triples:,} triples in {len(report.graphs)} graph(s) "
+        f"pushed {report.triples:,} triples (summed graph by graph) "
+        f"in {len(report.graphs)} graph(s) "
         f"to {report.endpoint} in {report.seconds:.1f} s"
         + (" (graphs replaced)" if report.replaced else "")
     )
