@@ -112,3 +112,31 @@ def test_escapes_in_an_ordinary_query_still_work(endpoint: str) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.json()["results"]["bindings"][0]["x"]["value"] == "café"
+
+
+def test_workers_cannot_reach_the_network_even_past_the_check(built: Path, canary: str) -> None:
+    """Defence in depth: a SERVICE handed to a worker directly (no vetting) fetches nothing."""
+    from cakg.errors import WorkerError
+    from cakg.server.workers import DataSource, WorkerPool
+
+    pool = WorkerPool(DataSource(paths=(str(built / "kg.trig"),)), 1)
+    pool.start()
+    try:
+        assert pool.info["network_isolated"] is True
+        _Canary.hits.clear()
+        query = f"SELECT * WHERE {{ SERVICE <{canary}> {{ ?s ?p ?o }} }}"
+        with pytest.raises(WorkerError):
+            pool.run(("sparql", query, "json", 10, [], []), 60)
+        assert _Canary.hits == []
+    finally:
+        pool.close()
+
+
+def test_the_canary_is_reachable_from_the_test_process(canary: str) -> None:
+    """The control: outside a worker, Oxigraph's SERVICE does reach the listener."""
+    import pyoxigraph as ox
+
+    _Canary.hits.clear()
+    rows = list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{canary}> {{ ?s ?p ?o }} }}"))
+    assert rows == []  # the canary answers an empty result
+    assert _Canary.hits, "Oxigraph did not call the SERVICE: the worker test would prove nothing"

@@ -100,6 +100,11 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
         base = cfg.base or pool.info.get("base") or DEFAULT_BASE
         app.state.cakg = ServerState(cfg, pool, templates(), Links(base))
         log.info("cakg serve: %d workers ready in %.1f s", cfg.workers, time.monotonic() - started)
+        if not pool.info.get("network_isolated"):
+            log.warning(
+                "cakg serve: the query workers could not be cut off from the network "
+                "(no network namespaces here); the SERVICE/LOAD check alone keeps them in"
+            )
         try:
             yield
         finally:

@@ -50,6 +50,32 @@ class DataSource:
 # --- the worker process -----------------------------------------------------------------------
 
 
+# unshare(2) flags (linux/sched.h).
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own, with no way out; True if done.
+
+    A worker needs no network: it reads files and answers through a pipe. The endpoint
+    refuses SERVICE and LOAD before a query reaches a worker; this makes an outbound request
+    impossible even if a query slipped past that check (defence in depth: Oxigraph would
+    otherwise fetch a SERVICE's URL itself). A new network namespace has only a loopback
+    device, and it is down. Root may unshare it directly; another user needs a user
+    namespace first (unprivileged user namespaces, on by default in Debian 12).
+    """
+    import ctypes
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    flags = _CLONE_NEWNET if os.geteuid() == 0 else _CLONE_NEWUSER | _CLONE_NEWNET
+    return bool(libc.unshare(flags) == 0)
+
+
 def _open(source: DataSource) -> OxigraphStore:
     if source.store_dir is not None:
         # Read-only: several worker processes open the same on-disk store at once.
@@ -61,11 +87,12 @@ def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -
     """Load the data once, then answer tasks until the pipe closes."""
     from cakg.server.tasks import handle, startup_info
 
+    isolated = isolate_network()
     try:
         store = _open(source)
         for text in updates:
             store.update(text)
-        info = startup_info(store, source)
+        info = {**startup_info(store, source), "network_isolated": isolated}
     except CakgError as exc:
         conn.send(("error", "input", exc.one_line(), None, None))
         return
