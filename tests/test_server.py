@@ -626,3 +626,73 @@ def test_protocol_dataset_parameters(endpoint: str) -> None:
     assert 0 < reference < everything
     r = httpx.get(endpoint, params={"query": count, "default-graph-uri": "not an IRI"})
     assert r.status_code == 400
+
+
+def _count(endpoint: str, query: str, **params: str | list[str]) -> int:
+    r = httpx.get(endpoint, params={"query": query, "format": "json", **params})
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+REFERENCE = f"{ID}graph/reference"
+ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+IN_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "expected"),
+    [
+        # SPARQL 1.1 Query §13.2: FROM makes the default graph, FROM NAMED what GRAPH sees.
+        (f"SELECT (COUNT(*) AS ?n) FROM <{REFERENCE}> {{ ?s ?p ?o }}", {}, "reference"),
+        (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{REFERENCE}> {{ ?s ?p ?o }}", {}, 0),
+        (f"SELECT (COUNT(DISTINCT ?g) AS ?n) FROM <{REFERENCE}> {{ GRAPH ?g {{}} }}", {}, 0),
+        (IN_GRAPHS.replace("WHERE", f"FROM NAMED <{REFERENCE}> WHERE"), {}, 1),
+        # Protocol §2.1.4: the request's dataset, and it wins over the query's.
+        (ALL, {"named-graph-uri": REFERENCE}, 0),
+        (IN_GRAPHS, {"named-graph-uri": REFERENCE}, 1),
+        (IN_GRAPHS, {"default-graph-uri": REFERENCE}, 0),
+        (
+            ALL.replace("WHERE", "FROM <urn:cakg:nothing> WHERE"),
+            {"default-graph-uri": REFERENCE},
+            "reference",
+        ),
+        # No dataset anywhere: the union of the graphs, every graph named.
+        (ALL, {}, "all"),
+    ],
+)
+def test_query_dataset(endpoint: str, query: str, params: dict[str, str], expected: Any) -> None:
+    """FROM / FROM NAMED and default-graph-uri / named-graph-uri make the dataset."""
+    everything = _count(endpoint, ALL)
+    reference = _count(endpoint, ALL, **{"default-graph-uri": REFERENCE})
+    assert 0 < reference < everything
+    want = {"reference": reference, "all": everything}.get(expected, expected)
+    assert _count(endpoint, query, **params) == want
+
+
+def test_relative_iris_resolve_against_the_endpoint(endpoint: str) -> None:
+    r = httpx.post(
+        endpoint,
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert r.status_code == 200, r.text
+    host = endpoint.rsplit("/", 1)[0]
+    assert (
+        r.text.strip() == f'<{host}/s> <{host}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    )
+
+
+def test_update_dataset_parameters(endpoint: str) -> None:
+    """using-graph-uri / using-named-graph-uri (Protocol §2.2.3) are the update's dataset."""
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
+    copy = "INSERT { GRAPH <urn:cakg:copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
+    params = {"using-graph-uri": REFERENCE}
+    r = httpx.post(endpoint, content=copy, params=params, headers=auth)
+    assert r.status_code == 204, r.text
+    copied = "SELECT (COUNT(*) AS ?n) { GRAPH <urn:cakg:copy> { ?s ?p ?o } }"
+    assert _count(endpoint, copied) == _count(endpoint, ALL, **{"default-graph-uri": REFERENCE})
+    conflict = "WITH <urn:cakg:copy> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    r = httpx.post(endpoint, content=conflict, params=params, headers=auth)
+    assert r.status_code == 400 and "not both" in r.text
+    drop = "DROP SILENT GRAPH <urn:cakg:copy>"
+    assert httpx.post(endpoint, content=drop, headers=auth).status_code == 204

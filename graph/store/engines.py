@@ -18,7 +18,7 @@ so a named query binds each parameter to a projected variable).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast, runtime_checkable
@@ -291,14 +291,18 @@ class OxigraphStore:
         max_rows: int | None,
         bindings: Mapping[str, Node] | None = None,
         *,
-        default_graphs: Iterable[str] = (),
-        named_graphs: Iterable[str] = (),
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> tuple[QueryResult, bool]:
         """Run a query keeping at most ``max_rows`` rows (or triples); also say if it was cut.
 
         ``default_graphs`` and ``named_graphs`` are the RDF dataset of the query (SPARQL 1.1
-        Protocol §2.1.4: default-graph-uri, named-graph-uri). Without default graphs the
-        default graph is the union of the named graphs (sd:UnionDefaultGraph).
+        Query §13.2, Protocol §2.1.4): when either is given, the default graph is the merge of
+        the default graphs and ``GRAPH`` sees only the named graphs (none given, none seen).
+        Without either, the default graph is the union of the named graphs
+        (sd:UnionDefaultGraph) and every named graph is there. ``base_iri`` resolves relative
+        IRIs.
 
         >>> from rdflib import Graph, URIRef, Literal
         >>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
@@ -307,16 +311,15 @@ class OxigraphStore:
         >>> result, cut = s.query_capped("SELECT ?o WHERE { ?s ?p ?o }", 1)
         >>> len(result.rows), cut
         (1, True)
+        >>> len(s.query_capped("SELECT * { ?s ?p ?o }", None, named_graphs=["urn:g"])[0].rows)
+        0
         """
-        dataset: dict[str, Any] = {}
-        defaults = [ox.NamedNode(g) for g in default_graphs]
-        named = [ox.NamedNode(g) for g in named_graphs]
-        if defaults:
-            dataset["default_graph"] = defaults
-        else:
+        dataset: dict[str, Any] = {"base_iri": base_iri}
+        if default_graphs is None and named_graphs is None:
             dataset["use_default_graph_as_union"] = True
-        if named:
-            dataset["named_graphs"] = named
+        else:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
         try:
             res = self._store.query(with_values(sparql, bindings), **dataset)
         except SyntaxError as exc:

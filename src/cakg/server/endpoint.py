@@ -29,6 +29,7 @@ from cakg.server.protocol import (
     GRAPH_TYPES,
     MEDIA_TYPES,
     RESULT_TYPES,
+    Dataset,
     check_graph_iris,
     negotiate,
     vet_query,
@@ -85,6 +86,26 @@ async def _protocol_params(request: Request) -> dict[str, list[str]]:
     return params
 
 
+def _protocol_dataset(
+    params: Mapping[str, list[str]], default_key: str, named_key: str
+) -> Dataset | None:
+    """The dataset a request's parameters give (SPARQL 1.1 Protocol §2.1.4, §2.2.3), if any."""
+    default = check_graph_iris(params.get(default_key, []))
+    named = check_graph_iris(params.get(named_key, []))
+    return Dataset(tuple(default), tuple(named)) if default or named else None
+
+
+def _base_iri(request: Request) -> str:
+    """The base IRI of relative IRIs in a query or update: this endpoint's own URL (the
+    SPARQL 1.1 Protocol leaves it to the service, which MAY use the endpoint's URL)."""
+    url = str(request.url_for("sparql"))
+    try:
+        check_graph_iris([url])
+    except InputError:
+        raise HTTPError(400, "the Host header does not make this endpoint's URL an IRI") from None
+    return url
+
+
 def format_override(request: Request, params: Mapping[str, list[str]]) -> str | None:
     """The format a ``format=`` or ``output=`` parameter asks for, overriding Accept."""
     for key in ("format", "output"):
@@ -112,7 +133,7 @@ async def sparql(request: Request) -> Response:
                 raise HTTPError(
                     405, "an update must be POSTed (SPARQL 1.1 Protocol §2.2)", {"Allow": "POST"}
                 )
-            return await _update(request, state, updates[0])
+            return await _update(request, state, updates[0], params)
         if not queries:
             return _service_description(request, state)
         return await _query(request, state, queries[0], params)
@@ -125,12 +146,15 @@ async def _query(
 ) -> Response:
     if len(text.encode("utf-8")) > MAX_BODY:
         raise HTTPError(413, f"the query is longer than {MAX_BODY} bytes")
+    base = _base_iri(request)
     try:
-        vetted = vet_query(text)
-        defaults = check_graph_iris(params.get("default-graph-uri", []))
-        named = check_graph_iris(params.get("named-graph-uri", []))
+        vetted = vet_query(text, base)
+        # Protocol §2.1.4: a dataset given in the request overrides the query's FROM / FROM
+        # NAMED; with neither, the default graph is the union of the graphs.
+        dataset = _protocol_dataset(params, "default-graph-uri", "named-graph-uri")
     except InputError as exc:  # a syntax error, SERVICE, or a graph that is not an IRI
         raise HTTPError(400, exc.one_line()) from None
+    dataset = dataset or vetted.dataset
     graph_form = vetted.form in ("CONSTRUCT", "DESCRIBE")
     offered = GRAPH_TYPES if graph_form else ASK_TYPES if vetted.form == "ASK" else RESULT_TYPES
     fmt = format_override(request, params)
@@ -145,14 +169,17 @@ async def _query(
     if fmt not in allowed:
         kind = "a graph" if graph_form else f"{vetted.form} results"
         raise HTTPError(406, f"{fmt} is not a format for {kind}; use {', '.join(sorted(allowed))}")
-    task = ("sparql", vetted.text, fmt, state.config.max_rows, defaults, named)
+    graphs = (dataset.default, dataset.named) if dataset is not None else None
+    task = ("sparql", vetted.text, fmt, state.config.max_rows, graphs, base)
     answer = await run_task(state, task)
     media = MEDIA_TYPES[fmt]
     headers = result_headers(state, answer["truncated"])
     return Response(answer["body"], media_type=f"{media}; charset=utf-8", headers=headers)
 
 
-async def _update(request: Request, state: ServerState, text: str) -> Response:
+async def _update(
+    request: Request, state: ServerState, text: str, params: Mapping[str, list[str]]
+) -> Response:
     token = state.config.write_token
     if not token:
         raise HTTPError(
@@ -167,7 +194,9 @@ async def _update(request: Request, state: ServerState, text: str) -> Response:
     ):
         raise HTTPError(403, "SPARQL Update needs the header Authorization: Bearer <write token>")
     try:
-        text = vet_update(text)
+        # Protocol §2.2.3: using-graph-uri / using-named-graph-uri act as USING / USING NAMED.
+        using = _protocol_dataset(params, "using-graph-uri", "using-named-graph-uri")
+        text = vet_update(text, _base_iri(request), using)
     except InputError as exc:
         raise HTTPError(400, exc.one_line()) from None
     try:

@@ -27,7 +27,9 @@ __all__ = [
     "GRAPH_TYPES",
     "MEDIA_TYPES",
     "RESULT_TYPES",
+    "Dataset",
     "VettedQuery",
+    "check_graph_iris",
     "negotiate",
     "parse_accept",
     "vet_query",
@@ -160,11 +162,21 @@ def negotiate(
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset by graph names (SPARQL 1.1 Query §13.2): the graphs whose RDF merge is
+    the default graph, and the named graphs ``GRAPH`` sees; both empty is an empty dataset."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class VettedQuery:
     """A query that parsed and needs nothing outside the server; ``text`` is what to run."""
 
     text: str  # the query with the well-known prefixes it uses declared (what was vetted)
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    dataset: Dataset | None = None  # its FROM / FROM NAMED clauses, None when it has none
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -237,9 +249,14 @@ def expand_escapes(text: str) -> str:
     return expanded
 
 
-def vet_query(text: str) -> VettedQuery:
+def vet_query(text: str, base: str | None = None) -> VettedQuery:
     """Parse a query, the well-known prefixes predeclared; refuse SERVICE (SPARQL 1.1
-    Federated Query) anywhere in it. Errors name the lines of ``text``."""
+    Federated Query) anywhere in it; read its FROM / FROM NAMED, relative IRIs resolved
+    against ``base``. Errors name the lines of ``text``.
+
+    >>> vet_query("SELECT * FROM <g1> FROM NAMED <g2> {}", "http://x/sparql").dataset
+    Dataset(default=('http://x/g1',), named=('http://x/g2',))
+    """
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -263,14 +280,27 @@ def vet_query(text: str) -> VettedQuery:
         if name in _FORM_NAMES:
             form = _FORM_NAMES[name]
     try:
-        translateQuery(tree)
+        algebra = translateQuery(tree, base=base).algebra
     except Exception as exc:  # e.g. a variable projected outside GROUP BY
         raise unknown_prefix(text) or InputError(f"invalid SPARQL query: {exc}") from None
-    return VettedQuery(run.text, form)
+    clauses = algebra.get("datasetClause") or []
+    dataset = None
+    if clauses:
+        dataset = Dataset(
+            tuple(str(c["default"]) for c in clauses if "default" in c),
+            tuple(str(c["named"]) for c in clauses if "named" in c),
+        )
+    return VettedQuery(run.text, form, dataset)
 
 
-def vet_update(text: str) -> str:
-    """Parse an update; refuse LOAD (it fetches a URL) and SERVICE; the text to run."""
+def vet_update(text: str, base: str | None = None, using: Dataset | None = None) -> str:
+    """Parse an update; refuse LOAD (it fetches a URL) and SERVICE; the text to run: relative
+    IRIs resolved against ``base``, and the protocol's using-graph-uri / using-named-graph-uri
+    (``using``) applied to each DELETE/INSERT ... WHERE.
+
+    >>> vet_update("INSERT { <s> <p> ?o } WHERE { ?x <p> ?o }", "http://x/", Dataset(("http://g",)))
+    'BASE <http://x/> INSERT { <s> <p> ?o } USING <http://g> WHERE { ?x <p> ?o }'
+    """
     from rdflib.plugins.sparql.parser import parseUpdate
 
     text = expand_escapes(text)
@@ -278,13 +308,77 @@ def vet_update(text: str) -> str:
         tree = parseUpdate(text)
     except Exception as exc:
         raise _parse_error(exc, text) from None
+    modify = 0
     for node in _walk(tree):
         name = _name(node)
         if name == "ServiceGraphPattern":
             raise ForbiddenQuery("SERVICE is not allowed: this endpoint makes no outbound requests")
         if name == "Load":
             raise ForbiddenQuery("LOAD is not allowed: this endpoint makes no outbound requests")
-    return text
+        if name == "Modify":
+            modify += 1
+            # (CompValue.get answers a missing key with the key itself, so ask with ``in``.)
+            if using is not None and ("withClause" in node or "using" in node):
+                # SPARQL 1.1 Protocol §2.2.3: such a request is refused.
+                raise InputError(
+                    "give the dataset either as using-graph-uri / using-named-graph-uri "
+                    "or as USING / USING NAMED / WITH in the update, not both"
+                )
+    if using is not None:
+        clauses = "".join(f"USING <{g}> " for g in using.default)
+        clauses += "".join(f"USING NAMED <{g}> " for g in using.named)
+        cuts = _modify_where_offsets(text)
+        if len(cuts) != modify:  # pragma: no cover - the lexer and rdflib disagree
+            raise InputError("could not apply using-graph-uri to this update")
+        for cut in reversed(cuts):
+            text = text[:cut] + clauses + text[cut:]
+    # Kept on the first line, so that error positions still point into the text sent.
+    return f"BASE <{base}> {text}" if base else text
+
+
+# Tokens of SPARQL that can hold a brace, a semicolon or a keyword as mere text: strings,
+# IRIs, comments, variables, prefixed names and language tags (SPARQL 1.1 Query §19.8).
+_UPDATE_TOKEN_RE = re.compile(
+    "|".join(
+        (
+            r"(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+            r"'(?:[^'\\\n]|\\.)*'",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r'<[^<>"{}|^`\\\s]*>',
+            r"#[^\n]*",
+            r"[?$]\w+",
+            r"@[A-Za-z][\w-]*",
+            r"[\w.-]*:[\w.:%-]*)",
+            r"(?P<word>[A-Za-z]\w*)",
+            r"(?P<mark>[{};])",
+        )
+    )
+)
+
+
+def _modify_where_offsets(text: str) -> list[int]:
+    """Where the WHERE of each DELETE/INSERT ... WHERE operation (SPARQL 1.1 Update §3.1.3)
+    begins in an update, the place its USING clauses go."""
+    offsets: list[int] = []
+    depth, first, previous = 0, "", ""
+    for m in _UPDATE_TOKEN_RE.finditer(text):
+        token = m.group()
+        if m.lastgroup == "mark":
+            depth += {"{": 1, "}": -1}.get(token, 0)
+            if token == ";" and depth == 0:
+                first = ""
+            previous = token
+            continue
+        word = token.upper() if m.lastgroup == "word" else ""
+        if depth == 0 and word and word not in ("BASE", "PREFIX") and not first:
+            first = word
+        modify = first in ("WITH", "DELETE", "INSERT")
+        # DELETE WHERE (§3.1.3.3) is the short form, which takes no USING.
+        if depth == 0 and word == "WHERE" and modify and previous.upper() != "DELETE":
+            offsets.append(m.start())
+        previous = token
+    return offsets
 
 
 _IRI_RE = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", re.IGNORECASE)

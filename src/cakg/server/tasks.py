@@ -329,12 +329,16 @@ def _sparql(
     text: str,
     fmt: str,
     max_rows: int,
-    default_graphs: Iterable[str],
-    named_graphs: Iterable[str],
+    dataset: tuple[Sequence[str], Sequence[str]] | None,
+    base_iri: str | None,
 ) -> dict[str, Any]:
-    """A protocol query: the serialized result, whether it was cut, and its size."""
+    """A protocol query: the serialized result, whether it was cut, and its size.
+
+    ``dataset`` is (default graphs, named graphs), None for the union default graph.
+    """
+    default, named = dataset if dataset is not None else (None, None)
     result, truncated = store.query_capped(
-        text, max_rows, default_graphs=default_graphs, named_graphs=named_graphs
+        text, max_rows, default_graphs=default, named_graphs=named, base_iri=base_iri
     )
     return {
         "kind": result.kind,
