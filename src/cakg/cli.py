@@ -340,11 +340,13 @@ def serve(**options: Any) -> None:
     from cakg.server import serve as run_server
 
     config = ServerConfig.from_options(options)
-    err_console.print(
-        f"cakg serve: http://{config.host}:{config.port}/ (SPARQL endpoint /sparql); "
-        f"{'updates with the write token' if config.write_token else 'read-only'}"
-    )
-    run_server(config)
+    mode = "updates with the write token" if config.write_token else "read-only"
+
+    def announce(url: str) -> None:
+        err_console.print(f"cakg serve: {url} (SPARQL endpoint /sparql); {mode}")
+
+    # The data and the port are checked before the server says where it listens.
+    run_server(config, announce)
 
 
 # --- export, push --------------------------------------------------------------------------------
