@@ -51,7 +51,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-from common import console, ms, progress, times
+from common import console, cpus, load_average, ms, progress, times
 
 from cakg.graph.store.engines import query_kind
 from cakg.queries import list_queries
@@ -284,6 +284,7 @@ def p(values: list[float], q: float) -> float:
 def soak(data: Path, plan: Plan) -> int:
     """Run the soak test against `cakg serve` of ``data``; print its tables; the exit status."""
     queries = unparameterized_queries()
+    started_at = load_average()
     tally = Tally()
     peak: dict[int, float] = {}
     with (
@@ -326,6 +327,10 @@ def soak(data: Path, plan: Plan) -> int:
         for t in threads:
             t.join()
         health = client.get(f"{url}/health").json()
+    console.print(
+        f"machine: {cpus()} CPUs, load average {started_at[0]:.1f} at the start, "
+        f"{load_average()[0]:.1f} at the end (above the CPU count: the run shared its cores)"
+    )
     return report(tally, alone, loaded, peak, health, plan)
 
 
