@@ -226,6 +226,14 @@ def test_push_into_cakg_serve_with_its_write_token(built: Path, tmp_path: Path) 
 def test_a_token_and_a_user_are_not_both_sent() -> None:
     with pytest.raises(InputError, match="not both"):
         RemoteStore("http://127.0.0.1:9/sparql", user="u", password="p", token="t")
+    # The token a shell exports for its own `cakg serve` gives way to an explicit --user.
+    pushing = ["push", str(SAMPLE), "--endpoint", "http://127.0.0.1:9/sparql"]
+    res = CliRunner().invoke(
+        cli, [*pushing, "--user", "u", "--password", "p"], env={"CAKG_WRITE_TOKEN": "t"}
+    )
+    assert res.exit_code == 2 and "cannot reach" in res.output
+    res = CliRunner().invoke(cli, [*pushing, "--user", "u", "--password", "p", "--token", "t"])
+    assert res.exit_code == 2 and "not both" in res.output
 
 
 # --- parity of the named queries ------------------------------------------------------------------

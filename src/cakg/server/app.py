@@ -156,8 +156,8 @@ def _check_data(source: DataSource) -> None:
             OxigraphStore.open_read_only(source.store_dir)
         else:
             open_store(list(source.paths))
-    except (OSError, RuntimeError) as exc:  # an on-disk store Oxigraph cannot open
-        raise InputError(f"cannot open the store: {exc}", path=source.store_dir) from None
+    except (OSError, RuntimeError) as exc:  # unreadable files; a folder that is no store
+        raise InputError(f"cannot read the data: {exc}", path=source.store_dir) from None
 
 
 def _listen(host: str, port: int) -> socket.socket:
