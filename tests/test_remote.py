@@ -19,9 +19,11 @@ from click.testing import CliRunner
 from rdflib import BNode, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
+from running_server import running_server
 from virtuoso import VirtuosoServer, VirtuosoUnavailable, start_virtuoso, stop_virtuoso
 
 from cakg.cli import cli
+from cakg.errors import InputError
 from cakg.graph.store.chunks import chunk_triples
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import QueryResult, open_store
@@ -192,6 +194,46 @@ def test_an_unreachable_endpoint_is_one_line() -> None:
     res = CliRunner().invoke(cli, ["push", str(SAMPLE), "--endpoint", "http://127.0.0.1:9/sparql"])
     assert res.exit_code == 2
     assert res.output.startswith("cakg: error: cannot reach")
+
+
+def test_push_into_cakg_serve_with_its_write_token(built: Path, tmp_path: Path) -> None:
+    """`cakg serve` takes SPARQL Update with a bearer token and has no Graph Store: `cakg push
+    --token` picks SPARQL Update, and a named query then gives the rows it gives locally."""
+    empty = tmp_path / "empty.trig"
+    empty.write_text("# nothing yet: the data arrives by cakg push\n", encoding="utf-8")
+    with running_server(data=(str(empty),), write_token="s3cret", workers=1) as url:
+        endpoint = f"{url}/sparql"
+        pushing = ["push", str(built / "kg.trig"), "--endpoint", endpoint]
+        refused = CliRunner().invoke(cli, pushing, env={"CAKG_WRITE_TOKEN": ""})
+        assert refused.exit_code == 2, refused.output
+        assert (
+            refused.output.strip().startswith("cakg: error: POST") and "--token" in refused.output
+        )
+        assert len(refused.output.strip().splitlines()) == 1
+        wrong = CliRunner().invoke(cli, [*pushing, "--token", "guess"])
+        assert wrong.exit_code == 2 and "HTTP 403" in wrong.output
+        res = CliRunner().invoke(cli, pushing, env={"CAKG_WRITE_TOKEN": "s3cret"})
+        assert res.exit_code == 0, res.output
+        assert "sparql-update" in res.output
+        args = ["experts", "--param", "country=Kyrgyzstan", "-f", "csv"]
+        remote = CliRunner().invoke(cli, ["query", *args, "--endpoint", endpoint])
+    local = CliRunner().invoke(cli, ["query", *args, "--data", str(built / "kg.trig")])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout_bytes == local.stdout_bytes
+    assert b"Tyulegenov" in remote.stdout_bytes
+
+
+def test_a_token_and_a_user_are_not_both_sent() -> None:
+    with pytest.raises(InputError, match="not both"):
+        RemoteStore("http://127.0.0.1:9/sparql", user="u", password="p", token="t")
+    # The token a shell exports for its own `cakg serve` gives way to an explicit --user.
+    pushing = ["push", str(SAMPLE), "--endpoint", "http://127.0.0.1:9/sparql"]
+    res = CliRunner().invoke(
+        cli, [*pushing, "--user", "u", "--password", "p"], env={"CAKG_WRITE_TOKEN": "t"}
+    )
+    assert res.exit_code == 2 and "cannot reach" in res.output
+    res = CliRunner().invoke(cli, [*pushing, "--user", "u", "--password", "p", "--token", "t"])
+    assert res.exit_code == 2 and "not both" in res.output
 
 
 # --- parity of the named queries ------------------------------------------------------------------

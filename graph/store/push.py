@@ -57,12 +57,15 @@ def push(
     timeout: float = DEFAULT_TIMEOUT,
     progress: Any = None,
     chunk_size: int | None = None,
+    token: str | None = None,
 ) -> PushReport:
     """Load a built graph into a SPARQL 1.1 store, keeping its named graphs.
 
     ``graph`` loads everything into that one graph instead; ``replace`` empties the
     target graphs first (otherwise triples are added to what the graphs hold).
     ``progress`` is a Rich console to draw a progress bar on (stderr in the CLI).
+    ``token`` is sent as ``Authorization: Bearer`` (`cakg serve --write-token`), instead of
+    ``user`` and ``password``.
     """
     kg = source if isinstance(source, KnowledgeGraph) else load_knowledge_graph(source)
     if graph is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph):
@@ -82,6 +85,7 @@ def push(
         timeout=timeout,
         base=kg.base,
         method=method,
+        token=token,
     )
     began = time.monotonic()
     with store:

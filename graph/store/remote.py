@@ -268,9 +268,12 @@ class RemoteStore:
         timeout: float = DEFAULT_TIMEOUT,
         base: str = DEFAULT_BASE,
         method: Method = "auto",
+        token: str | None = None,
     ) -> None:
         if (user is None) != (password is None):
             raise InputError("give both --user and --password, or neither")
+        if token and user is not None:
+            raise InputError("give --token or --user and --password, not both")
         self.endpoint = endpoint
         self.user = user
         self.password = password
@@ -279,7 +282,11 @@ class RemoteStore:
         self.method: Method = method
         self._graphs = sorted({URIRef(str(g)) for g in graphs}) if graphs is not None else None
         self._auth = _ChallengeAuth(user, password) if user and password else None
-        self._client = httpx.Client(timeout=timeout, auth=self._auth, follow_redirects=True)
+        # A bearer token (RFC 6750 §2.1), as `cakg serve --write-token` asks of updates.
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client = httpx.Client(
+            timeout=timeout, auth=self._auth, headers=self._headers, follow_redirects=True
+        )
         self._given = (update_endpoint, gsp_endpoint)
         self._endpoints: Endpoints | None = None
 
@@ -334,6 +341,8 @@ class RemoteStore:
         sw.setMethod(POST)  # long queries and many graph names do not fit in a URL
         sw.setTimeout(int(self.timeout))
         sw.addCustomHttpHeader("Accept", accept)
+        for header, value in self._headers.items():
+            sw.addCustomHttpHeader(header, value)
         if self.user and self.password:
             sw.setCredentials(self.user, self.password)
             if self._auth is not None and self._auth.scheme == "digest":
@@ -402,13 +411,14 @@ class RemoteStore:
             r = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise RemoteError(f"{method} {url}: {exc}") from None
+        anonymous = self._auth is None and not self._headers
         if r.status_code == 401:
-            who = "no credentials given (--user, --password)" if self._auth is None else "refused"
+            who = "no credentials given (--user, --password or --token)" if anonymous else "refused"
             raise RemoteError(f"{method} {url}: HTTP 401 unauthorized: {who}")
-        if r.status_code == 403 and self._auth is None:
+        if r.status_code == 403 and anonymous:
             raise RemoteError(
                 f"{method} {url}: HTTP 403 forbidden: the store refuses anonymous writes; "
-                "give --user and --password"
+                "give --user and --password, or --token for `cakg serve --write-token`"
             )
         if r.status_code >= 400:
             raise RemoteError(f"{method} {url}: HTTP {r.status_code}: {_first_line(r.text)}")

@@ -340,11 +340,13 @@ def serve(**options: Any) -> None:
     from cakg.server import serve as run_server
 
     config = ServerConfig.from_options(options)
-    err_console.print(
-        f"cakg serve: http://{config.host}:{config.port}/ (SPARQL endpoint /sparql); "
-        f"{'updates with the write token' if config.write_token else 'read-only'}"
-    )
-    run_server(config)
+    mode = "updates with the write token" if config.write_token else "read-only"
+
+    def announce(url: str) -> None:
+        err_console.print(f"cakg serve: {url} (SPARQL endpoint /sparql); {mode}")
+
+    # The data and the port are checked before the server says where it listens.
+    run_server(config, announce)
 
 
 # --- export, push --------------------------------------------------------------------------------
@@ -410,6 +412,12 @@ def export(
 @click.option(
     "--password", envvar="CAKG_ENDPOINT_PASSWORD", help="Password (or env CAKG_ENDPOINT_PASSWORD)."
 )
+@click.option(
+    "--token",
+    envvar="CAKG_WRITE_TOKEN",
+    help="Send Authorization: Bearer TOKEN, the write token of `cakg serve --write-token` "
+    "(or env CAKG_WRITE_TOKEN, as `cakg serve` reads it; --user wins over the env).",
+)
 @click.option("--replace", is_flag=True, help="Empty the target graphs first.")
 @click.option(
     "--method",
@@ -435,6 +443,7 @@ def push(
     target: str | None,
     user: str | None,
     password: str | None,
+    token: str | None,
     replace: bool,
     method: str,
     gsp_endpoint: str | None,
@@ -448,8 +457,14 @@ def push(
     """
     from typing import cast
 
+    from click.core import ParameterSource
+
     from cakg.graph.store.push import push as push_graph
     from cakg.graph.store.remote import Method
+
+    from_env = click.get_current_context().get_parameter_source("token")
+    if user is not None and from_env == ParameterSource.ENVIRONMENT:
+        token = None  # the server's token in the shell must not block pushing elsewhere
 
     report = push_graph(
         data_paths(graph),
@@ -463,6 +478,7 @@ def push(
         update_endpoint=update_endpoint,
         timeout=timeout,
         progress=err_console,
+        token=token or None,
     )
     print_table(
         f"cakg push ({report.server}, {report.method})",

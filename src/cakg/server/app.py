@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cakg.errors import InputError
+from cakg.errors import InputError, ServerError
 from cakg.graph.io import local_path
 from cakg.graph.namespaces import DEFAULT_BASE
+from cakg.graph.store.engines import OxigraphStore, open_store
 from cakg.server.browse import (
     editor_page,
     home,
@@ -147,9 +149,61 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
-def serve(config: ServerConfig) -> None:
-    """Serve the graph until interrupted (uvicorn, one process; queries in worker processes)."""
+def _check_data(source: DataSource) -> None:
+    """Open the data once here, so that a file that does not parse stops `cakg serve` at once."""
+    try:
+        if source.store_dir is not None:
+            OxigraphStore.open_read_only(source.store_dir)
+        else:
+            open_store(list(source.paths))
+    except (OSError, RuntimeError) as exc:  # unreadable files; a folder that is no store
+        raise InputError(f"cannot read the data: {exc}", path=source.store_dir) from None
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port, or one line saying why not (in use, no such address)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # As uvicorn does: a port left in TIME_WAIT by a previous run may be reused at once;
+        # a port another process listens on still is refused (socket(7)).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
+def serve(config: ServerConfig, announce: Callable[[str], None] | None = None) -> None:
+    """Serve the graph until interrupted (uvicorn, one process; queries in worker processes).
+
+    The data and the port are checked first; ``announce`` then gets the server's URL.
+    """
     import uvicorn
 
     app = create_app(config)
-    uvicorn.run(app, host=config.host, port=config.port, log_level="info", server_header=False)
+    _check_data(_source(config))
+    sock = _listen(config.host, config.port)
+    host, port = sock.getsockname()[:2]
+    if announce is not None:
+        shown = f"[{host}]" if ":" in host else host
+        announce(f"http://{shown}:{port}/")
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="info", server_header=False)
+    )
+    try:
+        server.run(sockets=[sock])
+    except SystemExit:
+        # uvicorn exits when the application does not start (its log above says why).
+        raise ServerError("the server did not start: its query workers failed") from None
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the Ctrl-C it stopped on; stopping is what was asked
+    finally:
+        sock.close()
