@@ -90,6 +90,26 @@ class ServerConfig:
             show_default=True,
         ),
     )
+    worker_memory: int = field(
+        default=1024,
+        metadata=_option(
+            "--worker-memory",
+            "Megabytes of address space per query worker; a query that needs more is stopped "
+            "(answer: 503) and its worker replaced. 0: no limit. A worker holding the bundled "
+            "article's graph uses about 70 MB.",
+            type=click.IntRange(min=0),
+            show_default=True,
+        ),
+    )
+    client_workers: int | None = field(
+        default=None,
+        metadata=_option(
+            "--client-workers",
+            "Query workers one client (address) may hold at once; past that it gets 429 "
+            "(default: --workers minus one, at least one).",
+            type=click.IntRange(min=1),
+        ),
+    )
     write_token: str | None = field(
         default=None,
         metadata=_option(
