@@ -18,7 +18,9 @@ import httpx
 import pytest
 from running_server import running_server
 
+from cakg.errors import WorkerError
 from cakg.server.state import MAX_BODY
+from cakg.server.workers import DataSource, WorkerPool
 
 TIMEOUT = 8.0
 MEMORY_MB = 300
@@ -176,3 +178,20 @@ def test_no_wildcard_for_updates_credentials_or_other_pages(
     args = dict(request_args)
     r = httpx.request(url=server + args.pop("url", "/sparql"), **args)
     assert "access-control-allow-origin" not in r.headers
+
+
+def test_an_internal_error_reaches_the_client_as_a_request_id(
+    built: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pool = WorkerPool(DataSource(paths=(str(built / "kg.trig"),)), 1)
+    pool.start()
+    try:
+        with pytest.raises(WorkerError) as caught:
+            pool.run(("sparql",), TIMEOUT)  # arguments missing: a TypeError in the worker
+    finally:
+        pool.close()
+    assert caught.value.kind == "internal"
+    assert "request id" in caught.value.message
+    assert not any(word in caught.value.message for word in (*PYTHON_TEXT, "TypeError"))
+    request_id = caught.value.message.split("request id ")[1].split(",")[0]
+    assert any(request_id in r.message and "TypeError" in r.message for r in caplog.records)
