@@ -18,7 +18,8 @@ import httpx
 import pytest
 from running_server import running_server
 
-from cakg.errors import WorkerError
+from cakg.errors import InputError, WorkerError
+from cakg.server import ServerConfig, create_app
 from cakg.server.state import MAX_BODY
 from cakg.server.workers import DataSource, WorkerPool
 
@@ -195,3 +196,28 @@ def test_an_internal_error_reaches_the_client_as_a_request_id(
     assert not any(word in caught.value.message for word in (*PYTHON_TEXT, "TypeError"))
     request_id = caught.value.message.split("request id ")[1].split(",")[0]
     assert any(request_id in r.message and "TypeError" in r.message for r in caplog.records)
+
+
+PUBLIC = "https://kg.example.org"
+
+
+@pytest.fixture(scope="module")
+def public_server(built: Path) -> Iterator[str]:
+    with running_server(data=(str(built / "kg.trig"),), workers=1, public_url=PUBLIC) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/.well-known/void", "/dump/void.ttl"])
+def test_links_come_from_the_public_url_never_from_a_forged_host(
+    public_server: str, path: str
+) -> None:
+    forged = {"Host": "evil.example", "Accept": "text/turtle"}
+    r = httpx.get(public_server + path, headers=forged, timeout=60)
+    assert r.status_code == 200
+    assert f"{PUBLIC}/" in r.text and "evil.example" not in r.text
+
+
+@pytest.mark.parametrize("public", ["kg.example.org", "ftp://kg.example.org", f"{PUBLIC}/kg/"])
+def test_the_public_url_is_an_origin(built: Path, public: str) -> None:
+    with pytest.raises(InputError, match="--public-url"):
+        create_app(ServerConfig(data=(str(built / "kg.trig"),), public_url=public))

@@ -39,7 +39,7 @@ from cakg.server.browse import (
 )
 from cakg.server.config import ServerConfig
 from cakg.server.endpoint import sparql
-from cakg.server.guard import Guard
+from cakg.server.guard import Guard, public_origin
 from cakg.server.linked_data import (
     describe_any,
     dump_file,
@@ -91,6 +91,8 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
         raise InputError("--write-token needs --data: an on-disk --store is served read-only")
     if cfg.timeout <= 0 or cfg.max_rows <= 0:
         raise InputError("--timeout and --max-rows must be positive")
+    if cfg.public_url is not None:
+        public_origin(cfg.public_url)  # refused before any worker starts
     source = _source(cfg)
 
     @contextlib.asynccontextmanager

@@ -119,6 +119,14 @@ class ServerConfig:
             envvar="CAKG_WRITE_TOKEN",
         ),
     )
+    public_url: str | None = field(
+        default=None,
+        metadata=_option(
+            "--public-url",
+            "The server's origin as clients reach it (https://host[:port]); the links it "
+            "writes (VoID, service description) start with it, never with a request's Host.",
+        ),
+    )
     base: str | None = field(
         default=None,
         metadata=_option(

@@ -9,22 +9,25 @@
 * CORS: web pages elsewhere (YASGUI) may read the answers of read-only queries
   (``Access-Control-Allow-Origin: *``), but only from a server without a write token, and
   never for a request that carries credentials (``Authorization``, cookies) or an update.
+* With ``--public-url``, every request reads as addressed to that origin, so no link the
+  server writes comes from a forged ``Host`` header.
 * The client's address is set for :func:`~cakg.server.state.run_task`, which counts each
   client's share of the query workers.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cakg.errors import InputError
 from cakg.server.config import ServerConfig
 from cakg.server.state import MAX_BODY, client_address
 
-__all__ = ["Guard"]
+__all__ = ["Guard", "public_origin"]
 
 # The read-only query answers that any origin may read.
 SHARED_PATHS = ("/sparql", "/api/queries/")
@@ -32,6 +35,23 @@ SHARED_METHODS = ("GET", "POST")
 # Request headers that carry credentials (Fetch standard, "credentials"): never shared with '*'.
 CREDENTIAL_HEADERS = ("authorization", "cookie")
 EXPOSED_HEADERS = "X-SPARQL-MaxRows, X-Cakg-Truncated, Content-Disposition"
+
+
+def public_origin(url: str) -> tuple[str, str]:
+    """The scheme and host[:port] of a ``--public-url``, which must be an origin.
+
+    >>> public_origin("https://kg.example.org/")
+    ('https', 'kg.example.org')
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise InputError(
+            f"--public-url {url!r}: give an origin, http(s)://host[:port] "
+            "(the server answers at its root)"
+        )
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise InputError(f"--public-url {url!r}: give an origin, http(s)://host[:port]")
+    return parts.scheme, parts.netloc
 
 
 class _TooLarge(Exception):
@@ -52,6 +72,7 @@ class Guard:
     def __init__(self, app: ASGIApp, config: ServerConfig) -> None:
         self.app = app
         self.config = config
+        self.origin = public_origin(config.public_url) if config.public_url else None
 
     def _shared(self, scope: Scope, headers: Headers, method: str, asked: str) -> bool:
         """Whether any origin may read this request's answer (``asked``: headers it sends)."""
@@ -69,6 +90,10 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.origin is not None:
+            scheme, host = self.origin
+            headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
+            scope = {**scope, "scheme": scheme, "headers": [*headers, (b"host", host.encode())]}
         client = scope.get("client")
         token = client_address.set(client[0] if client else None)
         try:
