@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import os
 import queue
 import signal
 import threading
@@ -149,7 +148,7 @@ def _worker_main(
             conn.send(("error", "input", exc.one_line(), exc.line, None))
         except MemoryError:
             # Half-built objects may hold the memory still: the pool starts a fresh worker.
-            os._exit(_MEMORY_EXIT)
+            raise SystemExit(_MEMORY_EXIT) from None
         except Exception as exc:
             conn.send(("error", "internal", f"{type(exc).__name__}: {exc}", None, None))
 
