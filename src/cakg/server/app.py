@@ -2,7 +2,8 @@
 
 What each route does lives beside its kind: the SPARQL 1.1 Protocol endpoint in
 :mod:`cakg.server.endpoint`, linked data in :mod:`cakg.server.linked_data`, the browser
-pages in :mod:`cakg.server.browse`.
+pages in :mod:`cakg.server.browse`; what every request and answer gets (limits, headers,
+CORS) in :mod:`cakg.server.guard`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -41,6 +41,7 @@ from cakg.server.browse import (
 )
 from cakg.server.config import ServerConfig
 from cakg.server.endpoint import sparql
+from cakg.server.guard import Guard, public_origin
 from cakg.server.linked_data import (
     describe_any,
     dump_file,
@@ -92,11 +93,18 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
         raise InputError("--write-token needs --data: an on-disk --store is served read-only")
     if cfg.timeout <= 0 or cfg.max_rows <= 0:
         raise InputError("--timeout and --max-rows must be positive")
+    if cfg.public_url is not None:
+        public_origin(cfg.public_url)  # refused before any worker starts
     source = _source(cfg)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = WorkerPool(source, cfg.workers)
+        pool = WorkerPool(
+            source,
+            cfg.workers,
+            per_client=cfg.client_workers,
+            memory_mb=cfg.worker_memory or None,
+        )
         started = time.monotonic()
         await anyio.to_thread.run_sync(pool.start)
         base = cfg.base or pool.info.get("base") or DEFAULT_BASE
@@ -134,18 +142,8 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
         Route("/views/{name}", view_page, name="view"),
         Route("/health", health, name="health"),
     ]
-    middleware = [
-        # Browser clients elsewhere (YASGUI) may query the endpoint: CORS for every origin;
-        # no cookies are used, so no credentials are allowed.
-        Middleware(
-            CORSMiddleware,
-            allow_origins=["*"],
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["*"],
-            expose_headers=["X-SPARQL-MaxRows", "X-Cakg-Truncated", "Content-Disposition"],
-            max_age=600,
-        )
-    ]
+    # Body limit, safety headers and CORS for every route (see cakg.server.guard).
+    middleware = [Middleware(Guard, config=cfg)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 

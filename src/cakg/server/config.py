@@ -90,6 +90,26 @@ class ServerConfig:
             show_default=True,
         ),
     )
+    worker_memory: int = field(
+        default=1024,
+        metadata=_option(
+            "--worker-memory",
+            "Megabytes of address space per query worker; a query that needs more is stopped "
+            "(answer: 503) and its worker replaced. 0: no limit. A worker holding the bundled "
+            "article's graph uses about 70 MB.",
+            type=click.IntRange(min=0),
+            show_default=True,
+        ),
+    )
+    client_workers: int | None = field(
+        default=None,
+        metadata=_option(
+            "--client-workers",
+            "Query workers one client (address) may hold at once; past that it gets 429 "
+            "(default: --workers minus one, at least one).",
+            type=click.IntRange(min=1),
+        ),
+    )
     write_token: str | None = field(
         default=None,
         metadata=_option(
@@ -97,6 +117,14 @@ class ServerConfig:
             "Accept SPARQL Update with Authorization: Bearer TOKEN (or env "
             "CAKG_WRITE_TOKEN); read-only without it.",
             envvar="CAKG_WRITE_TOKEN",
+        ),
+    )
+    public_url: str | None = field(
+        default=None,
+        metadata=_option(
+            "--public-url",
+            "The server's origin as clients reach it (https://host[:port]); the links it "
+            "writes (VoID, service description) start with it, never with a request's Host.",
         ),
     )
     base: str | None = field(

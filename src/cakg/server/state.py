@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from cakg.graph.formats import rdf_format
 from cakg.server.config import ServerConfig
 from cakg.server.pages import Links
 from cakg.server.protocol import MEDIA_TYPES
-from cakg.server.workers import WorkerPool
+from cakg.server.workers import ClientBusy, WorkerPool
 
 __all__ = [
     "HTML_TYPES",
@@ -31,6 +32,7 @@ __all__ = [
     "HTTPError",
     "ServerState",
     "cached",
+    "client_address",
     "error_page",
     "error_text",
     "graph_response",
@@ -47,8 +49,12 @@ HTML_TYPES = (("text/html", "html"), ("application/xhtml+xml", "html"))
 # The pages load nothing from elsewhere: a strict policy makes a stray external URL fail loudly.
 PAGE_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'"
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
 )
+# The address of the client whose request is being answered (set for each request by
+# cakg.server.guard), so that one client's share of the workers is counted.
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 
 
 @dataclass
@@ -88,13 +94,15 @@ async def run_task(state: ServerState, task: tuple[Any, ...], timeout: float | N
     """Run a task on a worker under the time limit; map failures to HTTP errors."""
     limit = state.config.timeout if timeout is None else timeout
     try:
-        return await anyio.to_thread.run_sync(state.pool.run, task, limit)
+        return await anyio.to_thread.run_sync(state.pool.run, task, limit, client_address.get())
     except QueryTimeout as exc:
         raise HTTPError(503, exc.message + " (the server's --timeout)") from None
+    except ClientBusy as exc:
+        raise HTTPError(429, exc.message, {"Retry-After": "5"}) from None
     except ServerBusy as exc:
         raise HTTPError(503, exc.message, {"Retry-After": "5"}) from None
-    except WorkerCrashed as exc:
-        raise HTTPError(500, exc.message) from None
+    except WorkerCrashed as exc:  # the memory limit, or a crash: the worker is replaced
+        raise HTTPError(503, exc.message, {"Retry-After": "5"}) from None
     except WorkerError as exc:
         status = 500 if exc.kind == "internal" else 400
         raise HTTPError(status, exc.message) from None

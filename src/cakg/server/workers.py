@@ -4,7 +4,10 @@ pyoxigraph evaluates a query inside its own thread and cannot be interrupted, so
 never runs one in its own process. A small pool of worker processes each load the data once;
 the server hands a task to an idle worker and waits at most the time limit for the answer. A
 worker that does not answer in time is killed (SIGKILL) and replaced by a fresh one, and the
-request gets a clear error instead of a hung thread.
+request gets a clear error instead of a hung thread. Each worker also runs under a memory
+limit (``RLIMIT_AS``): a query that passes it fails or kills its worker, which is replaced,
+and the request is told the limit was reached. One client (by address) may hold at most
+``per_client`` workers at once, so that it cannot keep every other client waiting.
 
 Tasks are plain tuples ``(kind, *args)`` and answers plain picklable values, so that the
 ``spawn`` start method works everywhere (no fork of a process that already runs threads).
@@ -15,9 +18,13 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import queue
+import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -33,9 +40,21 @@ from cakg.errors import (
 )
 from cakg.graph.store.engines import OxigraphStore, open_store
 
-__all__ = ["DataSource", "WorkerPool"]
+__all__ = ["ClientBusy", "DataSource", "MemoryLimitReached", "WorkerPool"]
 
 log = logging.getLogger("cakg.server")
+
+# A worker that ran out of memory in Python code exits with this status; Rust code (Oxigraph)
+# aborts instead (SIGABRT) when an allocation fails.
+_MEMORY_EXIT = 75
+
+
+class MemoryLimitReached(WorkerCrashed):
+    """A query took more memory than a worker may have; the worker was replaced."""
+
+
+class ClientBusy(ServerBusy):
+    """One client already holds as many workers as it may at once."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,19 @@ def isolate_network() -> bool:
     return bool(libc.unshare(flags) == 0)
 
 
+def limit_memory(megabytes: int | None) -> None:
+    """Cap this process's address space at ``megabytes`` (no cap for None or 0).
+
+    >>> limit_memory(None)
+    """
+    if not megabytes:
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _open(source: DataSource) -> OxigraphStore:
     if source.store_dir is not None:
         # Read-only: several worker processes open the same on-disk store at once.
@@ -83,11 +115,14 @@ def _open(source: DataSource) -> OxigraphStore:
     return open_store(list(source.paths))
 
 
-def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -> None:
+def _worker_main(
+    conn: Connection, source: DataSource, updates: Sequence[str], memory_mb: int | None
+) -> None:
     """Load the data once, then answer tasks until the pipe closes."""
     from cakg.server.tasks import handle, startup_info
 
     isolated = isolate_network()
+    limit_memory(memory_mb)
     try:
         store = _open(source)
         for text in updates:
@@ -111,6 +146,9 @@ def _worker_main(conn: Connection, source: DataSource, updates: Sequence[str]) -
             conn.send(("error", "syntax", exc.one_line(), exc.line, exc.column))
         except CakgError as exc:
             conn.send(("error", "input", exc.one_line(), exc.line, None))
+        except MemoryError:
+            # Half-built objects may hold the memory still: the pool starts a fresh worker.
+            raise SystemExit(_MEMORY_EXIT) from None
         except Exception as exc:
             conn.send(("error", "internal", f"{type(exc).__name__}: {exc}", None, None))
 
@@ -130,12 +168,22 @@ class WorkerPool:
     """A fixed number of worker processes; ``run`` hands one a task under a time limit."""
 
     def __init__(
-        self, source: DataSource, size: int = 2, *, startup_timeout: float = 600.0
+        self,
+        source: DataSource,
+        size: int = 2,
+        *,
+        per_client: int | None = None,
+        memory_mb: int | None = None,
+        startup_timeout: float = 600.0,
     ) -> None:
         if size < 1:
             raise InputError("the server needs at least one worker")
         self.source = source
         self.size = size
+        # By default one client cannot take every worker (unless there is only one).
+        self.per_client = per_client or max(size - 1, 1)
+        self.memory_mb = memory_mb
+        self._held: Counter[str] = Counter()
         self.startup_timeout = startup_timeout
         self.info: dict[str, Any] = {}
         self.killed = 0
@@ -158,7 +206,7 @@ class WorkerPool:
             updates = list(self._updates)
         proc = self._ctx.Process(
             target=_worker_main,
-            args=(child, self.source, updates),
+            args=(child, self.source, updates, self.memory_mb),
             name=f"cakg-query-worker-{number}",
             daemon=True,
         )
@@ -173,8 +221,10 @@ class WorkerPool:
         try:
             status, *payload = parent.recv()
         except (EOFError, OSError):
+            hint = f" (raise --worker-memory from {self.memory_mb} MB)"
+            limit = hint if self._out_of_memory(worker) else ""
             self._kill(worker)
-            raise InputError("a query worker died while loading the data") from None
+            raise InputError(f"a query worker died while loading the data{limit}") from None
         if status != "ready":
             self._kill(worker)
             raise InputError(str(payload[1]))
@@ -250,8 +300,37 @@ class WorkerPool:
 
     # -- running tasks
 
-    def run(self, task: tuple[Any, ...], timeout: float) -> Any:
-        """Run a task on an idle worker; kill it if it takes longer than ``timeout`` seconds."""
+    @contextmanager
+    def _client_slot(self, client: str | None) -> Iterator[None]:
+        """Count a task against its client's share of the workers, or refuse it at once."""
+        if client is None:
+            yield
+            return
+        with self._lock:
+            if self._held[client] >= self.per_client:
+                raise ClientBusy(
+                    f"this client already runs {self.per_client} "
+                    f"quer{'y' if self.per_client == 1 else 'ies'} at once; "
+                    "wait for an answer before sending another"
+                )
+            self._held[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held[client] -= 1
+                if not self._held[client]:
+                    del self._held[client]
+
+    def run(self, task: tuple[Any, ...], timeout: float, client: str | None = None) -> Any:
+        """Run a task on an idle worker; kill it if it takes longer than ``timeout`` seconds.
+
+        ``client`` (an address) may hold at most ``per_client`` workers at once.
+        """
+        with self._client_slot(client):
+            return self._run(task, timeout)
+
+    def _run(self, task: tuple[Any, ...], timeout: float) -> Any:
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
@@ -275,9 +354,7 @@ class WorkerPool:
             worker.conn.send(task)
             ready = worker.conn.poll(timeout)
         except (EOFError, OSError, BrokenPipeError):
-            self._kill(worker)
-            self._replace()
-            raise WorkerCrashed("the query worker died; it is being replaced") from None
+            raise self._crashed(worker) from None
         if not ready:
             self._kill(worker)
             self.killed += 1
@@ -288,17 +365,36 @@ class WorkerPool:
         try:
             status, *payload = worker.conn.recv()
         except (EOFError, OSError):
-            self._kill(worker)
-            self._replace()
-            raise WorkerCrashed(
-                "the query worker died while answering (out of memory?); it is being replaced"
-            ) from None
+            raise self._crashed(worker) from None
         if release:
             self._idle.put(worker)
         if status == "ok":
             return payload[0]
         kind, message, line, column = payload
+        if kind == "internal":
+            # The engine's or Python's words stay in the log; the client gets an id to quote.
+            request_id = uuid.uuid4().hex[:12]
+            log.error("query worker error [%s]: %s", request_id, message)
+            message = f"internal error (request id {request_id}, in the server's log)"
         raise WorkerError(kind, message, line=line, column=column)
+
+    def _out_of_memory(self, worker: _Worker) -> bool:
+        """Whether a worker that closed its pipe died of the memory limit (it is waited for)."""
+        worker.proc.join(5)
+        code = worker.proc.exitcode
+        return bool(self.memory_mb) and code in (_MEMORY_EXIT, -signal.SIGABRT, -signal.SIGKILL)
+
+    def _crashed(self, worker: _Worker) -> WorkerCrashed:
+        """The error for a worker that died under a task (it is replaced)."""
+        out_of_memory = self._out_of_memory(worker)
+        self._kill(worker)
+        self._replace()
+        if out_of_memory:
+            return MemoryLimitReached(
+                f"the query reached the memory limit of a worker ({self.memory_mb} MB, "
+                "the server's --worker-memory) and was stopped"
+            )
+        return WorkerCrashed("the query worker stopped unexpectedly; it is being replaced")
 
     def update(self, text: str, timeout: float, apply: Callable[[str], None] | None = None) -> None:
         """Apply a SPARQL Update on every worker (and on every future replacement)."""
