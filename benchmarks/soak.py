@@ -257,13 +257,24 @@ def probe(
     return latencies
 
 
+def client_at(host: int, timeout: float) -> httpx.Client:
+    """An HTTP client whose requests come from 127.0.0.<host>.
+
+    The server gives each client address a share of its workers (--client-workers); the
+    soak's clients are meant as many people, so each sends from an address of its own in
+    the loopback range (all of 127.0.0.0/8 reaches the server on 127.0.0.1).
+    """
+    transport = httpx.HTTPTransport(local_address=f"127.0.0.{host}")
+    return httpx.Client(timeout=timeout, transport=transport)
+
+
 def load_client(
     n: int, url: str, mix: list[tuple[str, Callable[[httpx.Client], tuple[int, str | None]]]],
     tally: Tally, plan: Plan, deadline: float,
 ) -> None:  # fmt: skip
     """One client: the mix in turn (started at its own offset) until the deadline or the cap."""
     order = random.Random(n)  # each client its own order, the same in every run
-    with httpx.Client(timeout=plan.timeout * 4 + 30) as client:
+    with client_at(10 + n, plan.timeout * 4 + 30) as client:
         while time.monotonic() < deadline and tally.total() < plan.max_requests:
             kind, send = order.choice(mix)
             try:
@@ -311,9 +322,9 @@ def soak(data: Path, plan: Plan) -> int:
         ]
         threads += [
             threading.Thread(
-                target=lambda: tally.record("runaway", *runaway(httpx.Client(timeout=300), url))
+                target=lambda i=i: tally.record("runaway", *runaway(client_at(200 + i, 300), url))
             )
-            for _ in range(plan.runaways)
+            for i in range(plan.runaways)
         ]
         for t in threads:
             t.start()

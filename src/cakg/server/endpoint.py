@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, VOID
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from cakg.errors import InputError, QueryTimeout, ServerBusy, WorkerError
+from cakg.errors import InputError, ServerError
 from cakg.graph.namespaces import bind_prefixes
 from cakg.server.protocol import (
     ASK_TYPES,
@@ -46,6 +46,7 @@ from cakg.server.state import (
     result_headers,
     run_task,
     state_of,
+    worker_failure,
 )
 
 __all__ = ["SD", "format_override", "sparql"]
@@ -201,12 +202,8 @@ async def _update(
         raise HTTPError(400, exc.one_line()) from None
     try:
         await anyio.to_thread.run_sync(state.pool.update, text, state.config.timeout)
-    except QueryTimeout as exc:
-        raise HTTPError(503, exc.message) from None
-    except ServerBusy as exc:
-        raise HTTPError(503, exc.message) from None
-    except WorkerError as exc:
-        raise HTTPError(400 if exc.kind != "internal" else 500, exc.message) from None
+    except ServerError as exc:
+        raise worker_failure(exc) from None
     with state.cache_lock:
         state.cache.clear()  # dumps, VoID and counts describe the old data
     return Response(status_code=204)

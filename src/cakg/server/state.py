@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from cakg import __version__
-from cakg.errors import QueryTimeout, ServerBusy, WorkerCrashed, WorkerError
+from cakg.errors import QueryTimeout, ServerBusy, ServerError, WorkerCrashed, WorkerError
 from cakg.graph.formats import rdf_format
 from cakg.server.config import ServerConfig
 from cakg.server.pages import Links
@@ -41,6 +41,7 @@ __all__ = [
     "run_task",
     "state_of",
     "templates",
+    "worker_failure",
 ]
 
 MAX_BODY = 1_000_000  # bytes of a query or update; larger requests get 413
@@ -95,17 +96,21 @@ async def run_task(state: ServerState, task: tuple[Any, ...], timeout: float | N
     limit = state.config.timeout if timeout is None else timeout
     try:
         return await anyio.to_thread.run_sync(state.pool.run, task, limit, client_address.get())
-    except QueryTimeout as exc:
-        raise HTTPError(503, exc.message + " (the server's --timeout)") from None
-    except ClientBusy as exc:
-        raise HTTPError(429, exc.message, {"Retry-After": "5"}) from None
-    except ServerBusy as exc:
-        raise HTTPError(503, exc.message, {"Retry-After": "5"}) from None
-    except WorkerCrashed as exc:  # the memory limit, or a crash: the worker is replaced
-        raise HTTPError(503, exc.message, {"Retry-After": "5"}) from None
-    except WorkerError as exc:
-        status = 500 if exc.kind == "internal" else 400
-        raise HTTPError(status, exc.message) from None
+    except ServerError as exc:
+        raise worker_failure(exc) from None
+
+
+def worker_failure(exc: ServerError) -> HTTPError:
+    """The HTTP answer to a task (query or update) a worker could not complete."""
+    if isinstance(exc, QueryTimeout):
+        return HTTPError(503, exc.message + " (the server's --timeout)")
+    if isinstance(exc, ClientBusy):
+        return HTTPError(429, exc.message, {"Retry-After": "5"})
+    if isinstance(exc, ServerBusy | WorkerCrashed):  # WorkerCrashed: the memory limit, a crash
+        return HTTPError(503, exc.message, {"Retry-After": "5"})
+    if isinstance(exc, WorkerError):
+        return HTTPError(500 if exc.kind == "internal" else 400, exc.message)
+    return HTTPError(503, exc.message)
 
 
 async def cached(
