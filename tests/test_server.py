@@ -688,3 +688,13 @@ def test_update_dataset_parameters(endpoint: str) -> None:
     assert r.status_code == 400 and "not both" in r.text
     drop = "DROP SILENT GRAPH <urn:cakg:copy>"
     assert httpx.post(endpoint, content=drop, headers=auth).status_code == 204
+
+
+def test_an_update_that_fails_as_asked_is_a_client_error(endpoint: str) -> None:
+    """Regression: DROP of a graph that does not exist (SPARQL 1.1 Update §3.2) gave 500."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = httpx.post(endpoint, data={"update": "DROP GRAPH <urn:cakg:never>"}, headers=auth)
+    assert r.status_code == 400, r.text
+    assert "does not exist" in r.text and "Error" not in r.text
+    r = httpx.post(endpoint, data={"update": "DROP SILENT GRAPH <urn:cakg:never>"}, headers=auth)
+    assert r.status_code == 204, r.text

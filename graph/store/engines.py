@@ -257,6 +257,10 @@ class OxigraphStore:
             self._store.update(sparql)
         except SyntaxError as exc:
             raise QuerySyntaxError.from_message(str(exc)) from None
+        except RuntimeError as exc:
+            # Oxigraph's evaluation errors, e.g. DROP of a graph that does not exist: an
+            # error the update asked for (SPARQL 1.1 Update §3.2, unless SILENT), not a fault.
+            raise InputError(f"the update failed: {exc}") from None
 
     def serialize(self, fmt: str = "nquads") -> bytes:
         out = self._store.dump(format=rdf_format(fmt).oxigraph)
