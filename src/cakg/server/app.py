@@ -27,7 +27,6 @@ from starlette.routing import Route
 from cakg.errors import InputError, ServerError
 from cakg.graph.io import local_path
 from cakg.graph.namespaces import DEFAULT_BASE
-from cakg.graph.store.engines import OxigraphStore, open_store
 from cakg.server.browse import (
     editor_page,
     home,
@@ -86,39 +85,55 @@ def _source(config: ServerConfig) -> DataSource:
     return DataSource(paths=tuple(str(Path(p).resolve()) for p in config.data), base=config.base)
 
 
-def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlette:
-    """The Starlette application; its lifespan starts the worker pool and stops it again."""
-    cfg = replace(config or ServerConfig(), **overrides)
+def _checked(cfg: ServerConfig) -> ServerConfig:
+    """The configuration, refused in one line where its options contradict each other."""
     if cfg.store is not None and cfg.write_token:
         raise InputError("--write-token needs --data: an on-disk --store is served read-only")
     if cfg.timeout <= 0 or cfg.max_rows <= 0:
         raise InputError("--timeout and --max-rows must be positive")
     if cfg.public_url is not None:
         public_origin(cfg.public_url)  # refused before any worker starts
+    return cfg
+
+
+def start_pool(cfg: ServerConfig, source: DataSource) -> WorkerPool:
+    """Start the query workers and wait until each has loaded the data (its errors, if not)."""
+    pool = WorkerPool(
+        source,
+        cfg.workers,
+        per_client=cfg.client_workers,
+        memory_mb=cfg.worker_memory or None,
+    )
+    started = time.monotonic()
+    pool.start()
+    log.info("cakg serve: %d workers ready in %.1f s", cfg.workers, time.monotonic() - started)
+    if not pool.info.get("network_isolated"):
+        log.warning(
+            "cakg serve: the query workers could not be cut off from the network "
+            "(no network namespaces here); the SERVICE/LOAD check alone keeps them in"
+        )
+    return pool
+
+
+def create_app(
+    config: ServerConfig | None = None, *, pool: WorkerPool | None = None, **overrides: Any
+) -> Starlette:
+    """The Starlette application; its lifespan starts the worker pool (unless one is given,
+    already started) and stops it again."""
+    cfg = _checked(replace(config or ServerConfig(), **overrides))
     source = _source(cfg)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = WorkerPool(
-            source,
-            cfg.workers,
-            per_client=cfg.client_workers,
-            memory_mb=cfg.worker_memory or None,
+        workers = (
+            pool if pool is not None else await anyio.to_thread.run_sync(start_pool, cfg, source)
         )
-        started = time.monotonic()
-        await anyio.to_thread.run_sync(pool.start)
-        base = cfg.base or pool.info.get("base") or DEFAULT_BASE
-        app.state.cakg = ServerState(cfg, pool, templates(), Links(base))
-        log.info("cakg serve: %d workers ready in %.1f s", cfg.workers, time.monotonic() - started)
-        if not pool.info.get("network_isolated"):
-            log.warning(
-                "cakg serve: the query workers could not be cut off from the network "
-                "(no network namespaces here); the SERVICE/LOAD check alone keeps them in"
-            )
+        base = cfg.base or workers.info.get("base") or DEFAULT_BASE
+        app.state.cakg = ServerState(cfg, workers, templates(), Links(base))
         try:
             yield
         finally:
-            await anyio.to_thread.run_sync(pool.close)
+            await anyio.to_thread.run_sync(workers.close)
 
     routes = [
         Route("/", home, name="home"),
@@ -147,17 +162,6 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
-def _check_data(source: DataSource) -> None:
-    """Open the data once here, so that a file that does not parse stops `cakg serve` at once."""
-    try:
-        if source.store_dir is not None:
-            OxigraphStore.open_read_only(source.store_dir)
-        else:
-            open_store(list(source.paths))
-    except (OSError, RuntimeError) as exc:  # unreadable files; a folder that is no store
-        raise InputError(f"cannot read the data: {exc}", path=source.store_dir) from None
-
-
 def _listen(host: str, port: int) -> socket.socket:
     """A socket listening on host:port, or one line saying why not (in use, no such address)."""
     try:
@@ -182,13 +186,20 @@ def _listen(host: str, port: int) -> socket.socket:
 def serve(config: ServerConfig, announce: Callable[[str], None] | None = None) -> None:
     """Serve the graph until interrupted (uvicorn, one process; queries in worker processes).
 
-    The data and the port are checked first; ``announce`` then gets the server's URL.
+    The port is bound and the workers load the data before ``announce`` gets the server's
+    URL, so a port in use or data that does not parse stops it with one line; the data is
+    read by the workers only (a large corpus is not parsed once more in this process).
     """
     import uvicorn
 
-    app = create_app(config)
-    _check_data(_source(config))
+    source = _source(_checked(config))
     sock = _listen(config.host, config.port)
+    try:
+        pool = start_pool(config, source)
+    except BaseException:
+        sock.close()
+        raise
+    app = create_app(config, pool=pool)
     host, port = sock.getsockname()[:2]
     if announce is not None:
         shown = f"[{host}]" if ":" in host else host
@@ -200,8 +211,9 @@ def serve(config: ServerConfig, announce: Callable[[str], None] | None = None) -
         server.run(sockets=[sock])
     except SystemExit:
         # uvicorn exits when the application does not start (its log above says why).
-        raise ServerError("the server did not start: its query workers failed") from None
+        raise ServerError("the server did not start (its log above says why)") from None
     except KeyboardInterrupt:
         pass  # uvicorn re-raises the Ctrl-C it stopped on; stopping is what was asked
     finally:
+        pool.close()  # the lifespan closes it too; closing twice is harmless
         sock.close()
