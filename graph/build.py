@@ -111,8 +111,8 @@ def build_knowledge_graph(
     return kg, extractions, warnings
 
 
-def _counts(kg: KnowledgeGraph, extractions: Sequence[Extraction]) -> dict[str, int]:
-    merged: Graph = kg.merged()
+def _counts(merged: Graph, extractions: Sequence[Extraction]) -> dict[str, int]:
+    """What the build table shows, counted on the merge of the build's graphs."""
     from cakg.graph.namespaces import CAKG, RDF
 
     def count(cls: URIRef) -> int:
@@ -127,7 +127,7 @@ def _counts(kg: KnowledgeGraph, extractions: Sequence[Extraction]) -> dict[str, 
         "states": count(CAKG.State),
         "international organizations": count(CAKG.InternationalOrganization),
         "bilateral relations": count(CAKG.BilateralRelation),
-        TRIPLES: triple_count(kg),
+        TRIPLES: triple_count(merged),
     }
 
 
@@ -151,13 +151,15 @@ def build_graph(
         texts, base=base, curation=curation, progress=progress
     )
     report = BuildReport(kg=kg, extractions=extractions, warnings=warnings)
-    report.counts = _counts(kg, extractions)
+    # One merge serves the counts and then validation (which may add to it: it is ours).
+    merged = kg.merged()
+    report.counts = _counts(merged, extractions)
     if validate:
         from cakg.graph.check.validate import validate_graph
 
         # Invalid data is still written, so that `cakg validate` can show it; the
         # CLI then exits 1. Bad *input* never gets this far.
-        result = validate_graph(kg.merged())
+        result = validate_graph(merged, inplace=True)
         report.violations = len(result.results)
     from cakg.graph.publish.export import write_exports
 
