@@ -1,12 +1,16 @@
-"""The gold annotations under tests/fixtures/gold are well-formed and agree with their articles.
+"""The gold annotations under tests/fixtures/gold and tests/fixtures/series/gold are
+well-formed and agree with their articles.
 
 This checks the gold files themselves (keys, verbatim anchors, reading order, names of
-states and organizations), not the extractor: extraction quality is scored against them
-elsewhere. The format is documented in tests/fixtures/gold/README.md.
+states and organizations; for the dated series also dates, forecast horizons and trend
+shifts), not the extractor: extraction quality is scored against them elsewhere. The format
+is documented in tests/fixtures/gold/README.md and tests/fixtures/series/gold/README.md.
 """
 
 from __future__ import annotations
 
+import datetime
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,8 @@ from bs4 import BeautifulSoup
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 GOLD_DIR = FIXTURES / "gold"
+SERIES_GOLD_DIR = FIXTURES / "series" / "gold"
+SHIFTS = SERIES_GOLD_DIR / "shifts.yaml"
 BUNDLED = (
     TESTS.parent
     / "graph"
@@ -28,8 +34,12 @@ BUNDLED = (
 )
 
 TOP_KEYS = {"article", "layout", "title", "experts", "answers"}
+# The dated series adds these; a file has both date keys or neither.
+DATE_KEYS = {"date", "date_source"}
+DATE_SOURCES = {"sidecar", "front-matter", "html-meta", "dateline", "none"}
 EXPERT_KEYS = {"name", "country", "role", "affiliation"}
 ANSWER_KEYS = {"expert", "question", "starts_with", "states", "organizations", "trend", "note"}
+PREDICTION_KEY = "predictions"
 LAYOUTS = {"expert-blocks", "topic-headings"}
 TRENDS = {"strengthening", "weakening", "no change", "uncertain"}
 ORGANIZATIONS = {
@@ -45,6 +55,8 @@ STATE_ALIASES = {
 }
 
 GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml"))
+SERIES_FILES = sorted(p for p in SERIES_GOLD_DIR.glob("*.yaml") if p != SHIFTS)
+ALL_GOLD_FILES = GOLD_FILES + SERIES_FILES
 
 
 def state_code(name: str) -> str | None:
@@ -103,10 +115,17 @@ def test_gold_files_exist() -> None:
     assert len(stems) >= 5
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+def gold_id(path: Path) -> str:
+    return f"{path.parent.parent.name}/{path.stem}" if path.parent == SERIES_GOLD_DIR else path.stem
+
+
+ALL_IDS = [gold_id(p) for p in ALL_GOLD_FILES]
+
+
+@pytest.mark.parametrize("gold_path", ALL_GOLD_FILES, ids=ALL_IDS)
 def test_gold_header(gold_path: Path) -> None:
     gold = load(gold_path)
-    assert set(gold) == TOP_KEYS, f"keys {sorted(gold)}"
+    assert set(gold) in (TOP_KEYS, TOP_KEYS | DATE_KEYS), f"keys {sorted(gold)}"
     path = article_path(gold["article"])
     assert path.is_file(), f"article {gold['article']} missing"
     if gold["article"] != "bundled":
@@ -116,7 +135,7 @@ def test_gold_header(gold_path: Path) -> None:
     assert isinstance(gold["title"], str) and gold["title"] in text
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", ALL_GOLD_FILES, ids=ALL_IDS)
 def test_gold_experts(gold_path: Path) -> None:
     gold = load(gold_path)
     text = article_text(article_path(gold["article"]))
@@ -137,7 +156,7 @@ def test_gold_experts(gold_path: Path) -> None:
     assert answered == set(names), "every expert answers at least once"
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", ALL_GOLD_FILES, ids=ALL_IDS)
 def test_gold_answers(gold_path: Path) -> None:
     gold = load(gold_path)
     text = article_text(article_path(gold["article"]))
@@ -149,7 +168,7 @@ def test_gold_answers(gold_path: Path) -> None:
     prev_question_at = -1
     for i, answer in enumerate(answers):
         where = f"answer {i + 1} ({answer.get('expert')})"
-        assert set(answer) == ANSWER_KEYS, f"{where}: keys {sorted(answer)}"
+        assert set(answer) in (ANSWER_KEYS, ANSWER_KEYS | {PREDICTION_KEY}), f"{where}: keys"
         assert answer["expert"] in names, f"{where}: unknown expert"
         question, start = answer["question"], answer["starts_with"]
         assert isinstance(question, str) and question.strip() == question != ""
@@ -204,3 +223,169 @@ def test_question_templates_present() -> None:
             if shape != answer["question"]:
                 shapes.setdefault(shape, set()).add(answer["question"])
     assert sum(1 for qs in shapes.values() if len(qs) > 1) >= 3
+
+
+# --- The dated series (tests/fixtures/series): dates, forecast horizons, trend shifts ---
+
+SERIES_IDS = [p.stem for p in SERIES_FILES]
+MONTHS = "January February March April May June July August September October November December"
+DATELINE = re.compile(
+    rf"^[A-Z][A-Z -]+, (\d{{1,2}}) ({'|'.join(MONTHS.split())}) (\d{{4}}) —", re.M
+)
+
+
+def as_date(value: str) -> datetime.date:
+    """The calendar day an ISO date or date-time string starts with."""
+    return datetime.date.fromisoformat(value[:10])
+
+
+def page_dates(path: Path) -> dict[str, list[datetime.date]]:
+    """Every publication date the article's page carries, by the kind of place it is in."""
+    raw = path.read_text(encoding="utf-8")
+    found: dict[str, list[datetime.date]] = {}
+    sidecar = path.with_suffix(".meta.yaml")
+    if sidecar.is_file():
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+        if meta.get("date") is not None:
+            found["sidecar"] = [meta["date"]]
+    if path.suffix == ".md" and raw.startswith("---\n"):
+        front = yaml.safe_load(raw[4 : raw.index("\n---\n", 4)])
+        if front.get("date") is not None:
+            found["front-matter"] = [front["date"]]
+    if path.suffix == ".html":
+        soup = BeautifulSoup(raw, "lxml")
+        html: list[datetime.date] = []
+        for meta_tag in soup.find_all("meta", attrs={"property": "article:published_time"}):
+            html.append(as_date(str(meta_tag["content"])))
+        for time_tag in soup.find_all("time", attrs={"datetime": True}):
+            html.append(as_date(str(time_tag["datetime"])))
+        for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+            data = yaml.safe_load(script.string or "{}")
+            if "datePublished" in data:
+                html.append(as_date(str(data["datePublished"])))
+        if html:
+            found["html-meta"] = html
+    for m in DATELINE.finditer(article_text(path)):
+        month = MONTHS.split().index(m.group(2)) + 1
+        found.setdefault("dateline", []).append(
+            datetime.date(int(m.group(3)), month, int(m.group(1)))
+        )
+    return found
+
+
+def answer_spans(text: str, answers: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(start, end) of each answer in reading order: to the next answer's first words."""
+    starts: list[int] = []
+    cursor = 0
+    for answer in answers:
+        at = text.find(answer["starts_with"], cursor)
+        assert at >= 0, f"{answer['expert']}: starts_with not found"
+        starts.append(at)
+        cursor = at + 1
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
+def test_series_covers_every_date_source() -> None:
+    golds = [load(p) for p in SERIES_FILES]
+    assert len(golds) >= 5
+    assert {g["date_source"] for g in golds} >= DATE_SOURCES
+    undated = [g for g in golds if g["date"] is None]
+    assert len(undated) == 1 and undated[0]["date_source"] == "none"
+    appearances: dict[str, int] = {}
+    for gold in golds:
+        for expert in gold["experts"]:
+            appearances[expert["name"]] = appearances.get(expert["name"], 0) + 1
+        assert any("CSTO" in a["organizations"] or "CSTO" in a["question"] for a in gold["answers"])
+    assert sum(1 for n in appearances.values() if n >= 3) >= 4
+    horizons = [p["horizon"] for g in golds for a in g["answers"] for p in a[PREDICTION_KEY]]
+    assert sum(1 for h in horizons if h is not None) >= 25
+    assert sum(1 for h in horizons if h is None) >= 10
+
+
+@pytest.mark.parametrize("gold_path", SERIES_FILES, ids=SERIES_IDS)
+def test_series_date(gold_path: Path) -> None:
+    gold = load(gold_path)
+    assert set(gold) == TOP_KEYS | DATE_KEYS
+    assert gold["article"] == f"series/{article_path(gold['article']).name}"
+    found = page_dates(article_path(gold["article"]))
+    if gold["date"] is None:
+        assert gold["date_source"] == "none"
+        assert found == {}, f"the page carries a date: {found}"
+    else:
+        assert isinstance(gold["date"], datetime.date)
+        assert list(found) == [gold["date_source"]], f"dates found: {found}"
+        assert set(found[gold["date_source"]]) == {gold["date"]}
+
+
+@pytest.mark.parametrize("gold_path", SERIES_FILES, ids=SERIES_IDS)
+def test_series_predictions(gold_path: Path) -> None:
+    gold = load(gold_path)
+    text = article_text(article_path(gold["article"]))
+    for answer, (begin, end) in zip(
+        gold["answers"], answer_spans(text, gold["answers"]), strict=True
+    ):
+        where = f"{answer['expert']} / {answer['question']}"
+        predictions = answer[PREDICTION_KEY]
+        assert isinstance(predictions, list)
+        cursor = begin
+        for prediction in predictions:
+            assert set(prediction) == {"text", "horizon"}, f"{where}: keys"
+            sentence = prediction["text"]
+            at = text.find(sentence, cursor, end)
+            assert at >= 0, f"{where}: {sentence!r} not in the answer after the previous one"
+            assert sentence[0].isupper() and sentence[-1] in ".!?", f"{where}: not a sentence"
+            cursor = at + len(sentence)
+            horizon = prediction["horizon"]
+            if horizon is None:
+                continue
+            assert set(horizon) == {"start", "end", "words"}, f"{where}: horizon keys"
+            assert isinstance(horizon["start"], datetime.date)
+            assert isinstance(horizon["end"], datetime.date)
+            assert horizon["start"] <= horizon["end"], f"{where}: empty interval"
+            assert horizon["words"] in sentence, f"{where}: words not in the sentence"
+            if gold["date"] is None:
+                assert re.search(r"\b\d{4}\b", horizon["words"]), f"{where}: needs the date"
+            else:
+                assert horizon["end"] >= gold["date"], f"{where}: horizon before the article"
+
+
+def answer_subject(question: str) -> str | None:
+    """The subject a series question asks about: a state pair, an organization, or a state."""
+    pair = re.search(r"between (\w+) and (\w+)", question)
+    if pair:
+        return f"{pair.group(1)}–{pair.group(2)}"
+    named = {"Organization of Turkic States": "OTS", "Eurasian Economic Union": "EAEU"}
+    for name, acronym in {**named, **{o: o for o in ORGANIZATIONS}}.items():
+        if re.search(rf"\b{re.escape(name)}\b", question):
+            return acronym
+    state = re.search(r"(\w+)'s position", question)
+    return state.group(1) if state else None
+
+
+def test_series_shifts_are_every_change() -> None:
+    """shifts.yaml lists exactly the consecutive changes of trend the dated gold files show."""
+    timeline: dict[tuple[str, str], list[tuple[datetime.date, str, str]]] = {}
+    for gold in map(load, SERIES_FILES):
+        if gold["date"] is None:
+            continue
+        for answer in gold["answers"]:
+            subject = answer_subject(answer["question"])
+            assert subject is not None, answer["question"]
+            key = (answer["expert"], subject)
+            timeline.setdefault(key, []).append((gold["date"], gold["article"], answer["trend"]))
+    expected = set()
+    for (expert, subject), rows in timeline.items():
+        rows.sort()
+        for (_, a, ta), (_, b, tb) in itertools.pairwise(rows):
+            if ta != tb:
+                expected.add((expert, subject, a, ta, b, tb))
+    listed = yaml.safe_load(SHIFTS.read_text(encoding="utf-8"))
+    got = set()
+    for shift in listed:
+        assert set(shift) == {"expert", "subject", "from", "to"}
+        got.add(
+            (shift["expert"], shift["subject"], shift["from"]["article"], shift["from"]["trend"],
+             shift["to"]["article"], shift["to"]["trend"])
+        )  # fmt: skip
+    assert len(got) == len(listed), "duplicate shift"
+    assert got == expected
