@@ -1,8 +1,10 @@
-"""The gold annotations under tests/fixtures/gold are well-formed and agree with their articles.
+"""The gold annotations are well-formed and agree with their articles.
 
 This checks the gold files themselves (keys, verbatim anchors, reading order, names of
-states and organizations), not the extractor: extraction quality is scored against them
-elsewhere. The format is documented in tests/fixtures/gold/README.md.
+states and organizations, per-claim labels), not the extractor: extraction quality is scored
+against them elsewhere. It covers tests/fixtures/gold and the blind sets under
+tests/fixtures/blind/<set>/gold. The format is documented in tests/fixtures/gold/README.md,
+the optional `claims` key in the blind set's README.
 """
 
 from __future__ import annotations
@@ -15,10 +17,15 @@ import pycountry
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from rdflib import Graph, Namespace
+from rdflib.namespace import SKOS
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 GOLD_DIR = FIXTURES / "gold"
+BLIND_DIR = FIXTURES / "blind"
+ONTOLOGY = TESTS.parent / "ontology" / "cakg.ttl"
+CAKG = Namespace("https://cakg.example.org/ontology#")
 BUNDLED = (
     TESTS.parent
     / "graph"
@@ -30,6 +37,8 @@ BUNDLED = (
 TOP_KEYS = {"article", "layout", "title", "experts", "answers"}
 EXPERT_KEYS = {"name", "country", "role", "affiliation"}
 ANSWER_KEYS = {"expert", "question", "starts_with", "states", "organizations", "trend", "note"}
+OPTIONAL_ANSWER_KEYS = {"claims"}
+CLAIM_KEYS = {"text", "type", "certainty", "topics"}
 LAYOUTS = {"expert-blocks", "topic-headings"}
 TRENDS = {"strengthening", "weakening", "no change", "uncertain"}
 ORGANIZATIONS = {
@@ -44,7 +53,17 @@ STATE_ALIASES = {
     "Turkey": "TR",
 }
 
-GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml"))
+GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml")) + sorted(BLIND_DIR.glob("*/gold/*.yaml"))
+GOLD_IDS = [str(p.relative_to(FIXTURES).with_suffix("")) for p in GOLD_FILES]
+
+
+def scheme_labels(scheme: str) -> set[str]:
+    """The prefLabels of the concepts of one of the ontology's SKOS schemes."""
+    graph = Graph().parse(ONTOLOGY)
+    return {
+        str(graph.value(concept, SKOS.prefLabel))
+        for concept in graph.subjects(SKOS.inScheme, CAKG[scheme])
+    }
 
 
 def state_code(name: str) -> str | None:
@@ -103,7 +122,7 @@ def test_gold_files_exist() -> None:
     assert len(stems) >= 5
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=GOLD_IDS)
 def test_gold_header(gold_path: Path) -> None:
     gold = load(gold_path)
     assert set(gold) == TOP_KEYS, f"keys {sorted(gold)}"
@@ -116,7 +135,7 @@ def test_gold_header(gold_path: Path) -> None:
     assert isinstance(gold["title"], str) and gold["title"] in text
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=GOLD_IDS)
 def test_gold_experts(gold_path: Path) -> None:
     gold = load(gold_path)
     text = article_text(article_path(gold["article"]))
@@ -137,7 +156,7 @@ def test_gold_experts(gold_path: Path) -> None:
     assert answered == set(names), "every expert answers at least once"
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=GOLD_IDS)
 def test_gold_answers(gold_path: Path) -> None:
     gold = load(gold_path)
     text = article_text(article_path(gold["article"]))
@@ -147,9 +166,13 @@ def test_gold_answers(gold_path: Path) -> None:
     cursor = 0
     prev_start = -1
     prev_question_at = -1
+    spans: list[tuple[int, int]] = []  # (answer start, its question line) in reading order
     for i, answer in enumerate(answers):
         where = f"answer {i + 1} ({answer.get('expert')})"
-        assert set(answer) == ANSWER_KEYS, f"{where}: keys {sorted(answer)}"
+        keys = set(answer)
+        assert ANSWER_KEYS <= keys <= ANSWER_KEYS | OPTIONAL_ANSWER_KEYS, (
+            f"{where}: keys {sorted(keys)}"
+        )
         assert answer["expert"] in names, f"{where}: unknown expert"
         question, start = answer["question"], answer["starts_with"]
         assert isinstance(question, str) and question.strip() == question != ""
@@ -171,6 +194,7 @@ def test_gold_answers(gold_path: Path) -> None:
         last = max(names, key=lambda n: text.rfind(n, 0, at))
         assert last == answer["expert"], f"{where}: text before it belongs to {last}"
         cursor, prev_start, prev_question_at = at + len(start), at, question_at
+        spans.append((at, question_at))
 
         states, orgs = answer["states"], answer["organizations"]
         assert isinstance(states, list) and isinstance(orgs, list)
@@ -182,6 +206,52 @@ def test_gold_answers(gold_path: Path) -> None:
             assert org in ORGANIZATIONS, f"{where}: {org!r} is not an allowed acronym"
         assert answer["trend"] in TRENDS, f"{where}: trend {answer['trend']!r}"
         assert isinstance(answer["note"], str) and answer["note"].strip()
+
+    for i, answer in enumerate(answers):
+        if "claims" in answer:
+            check_claims(answer["claims"], answer_text(text, spans, i), f"answer {i + 1}")
+
+
+def answer_text(text: str, spans: list[tuple[int, int]], i: int) -> str:
+    """The text of answer i: from its first words to the next answer's question line or
+    paragraph, whichever comes first (the last answer runs to the end)."""
+    at = spans[i][0]
+    if i + 1 == len(spans):
+        return text[at:]
+    next_at, next_question_at = spans[i + 1]
+    end = text.rfind("\n", 0, next_at) + 1
+    if next_question_at > at:
+        end = min(end, next_question_at)
+    return text[at:end]
+
+
+def check_claims(claims: Any, text: str, where: str) -> None:
+    """Per-claim labels: verbatim sentences of their answer, labels from the ontology."""
+    assert isinstance(claims, list) and claims, f"{where}: claims is not a non-empty list"
+    texts = [claim.get("text") for claim in claims]
+    assert len(texts) == len(set(texts)), f"{where}: a claim is listed twice"
+    for claim in claims:
+        assert set(claim) == CLAIM_KEYS, f"{where}: claim keys {sorted(claim)}"
+        sentence = claim["text"]
+        assert isinstance(sentence, str) and sentence.strip() == sentence != ""
+        assert sentence in text, f"{where}: claim not verbatim in its answer: {sentence[:60]!r}"
+        assert claim["type"] in CLAIM_TYPES, f"{where}: type {claim['type']!r}"
+        assert claim["certainty"] in CERTAINTIES, f"{where}: certainty {claim['certainty']!r}"
+        topics = claim["topics"]
+        assert isinstance(topics, list) and 1 <= len(topics) == len(set(topics)) <= 3
+        for topic in topics:
+            assert topic in TOPICS, f"{where}: topic {topic!r} is not a prefLabel of the scheme"
+
+
+CLAIM_TYPES = scheme_labels("ClaimTypeScheme")
+CERTAINTIES = scheme_labels("CertaintyScheme")
+TOPICS = scheme_labels("TopicScheme")
+
+
+def test_claim_labels_come_from_the_ontology() -> None:
+    assert "prediction" in CLAIM_TYPES and "assessment" in CLAIM_TYPES
+    assert {"high", "low"} <= CERTAINTIES
+    assert "integration" in TOPICS and "Integration" not in TOPICS
 
 
 def test_state_names_are_checked() -> None:
