@@ -9,6 +9,7 @@ the optional `claims` key in the blind set's README.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ STATE_ALIASES = {
 }
 
 GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml")) + sorted(BLIND_DIR.glob("*/gold/*.yaml"))
+BLIND_SETS = sorted(p for p in BLIND_DIR.iterdir() if p.is_dir()) if BLIND_DIR.is_dir() else []
 GOLD_IDS = [str(p.relative_to(FIXTURES).with_suffix("")) for p in GOLD_FILES]
 
 
@@ -252,6 +254,41 @@ def test_claim_labels_come_from_the_ontology() -> None:
     assert "prediction" in CLAIM_TYPES and "assessment" in CLAIM_TYPES
     assert {"high", "low"} <= CERTAINTIES
     assert "integration" in TOPICS and "Integration" not in TOPICS
+
+
+@pytest.mark.parametrize("blind", BLIND_SETS, ids=[p.name for p in BLIND_SETS])
+def test_blind_set_spread(blind: Path) -> None:
+    """A blind set is big enough to measure: answers spread over the four trends and
+    per-claim labels (issue 12's protocol, see the set's README)."""
+    golds = sorted((blind / "gold").glob("*.yaml"))
+    articles = {
+        p.stem
+        for p in blind.iterdir()
+        if p.is_file() and p.suffix in {".txt", ".md", ".html"} and p.name != "README.md"
+    }
+    assert articles == {p.stem for p in golds}, "one gold file per article"
+    answers = [a for path in golds for a in load(path)["answers"]]
+    assert len(answers) >= 200
+    trends = [a["trend"] for a in answers]
+    assert min(trends.count(t) for t in TRENDS) >= 45, {t: trends.count(t) for t in TRENDS}
+    assert sum(len(a.get("claims", [])) for a in answers) >= 120
+
+
+@pytest.mark.parametrize("blind", BLIND_SETS, ids=[p.name for p in BLIND_SETS])
+def test_blind_set_frozen(blind: Path) -> None:
+    """A blind set is fixed before its first run: SHA256SUMS lists every other file of
+    the set with its hash, so an edit after the fact (tuning on it) fails here."""
+    sums = blind / "SHA256SUMS"
+    assert sums.is_file(), f"{blind.name}: no SHA256SUMS"
+    listed: dict[str, str] = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        listed[name.lstrip("*")] = digest
+    present = {str(p.relative_to(blind)) for p in blind.rglob("*") if p.is_file() and p != sums}
+    assert set(listed) == present, "SHA256SUMS does not list exactly the set's files"
+    for name, digest in listed.items():
+        actual = hashlib.sha256((blind / name).read_bytes()).hexdigest()
+        assert actual == digest, f"{blind.name}/{name} changed after the set was frozen"
 
 
 def test_state_names_are_checked() -> None:
