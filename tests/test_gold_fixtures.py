@@ -1,8 +1,10 @@
-"""The gold annotations under tests/fixtures/gold are well-formed and agree with their articles.
+"""The gold annotations under tests/fixtures/gold and tests/fixtures/layouts are well-formed
+and agree with their articles.
 
 This checks the gold files themselves (keys, verbatim anchors, reading order, names of
 states and organizations), not the extractor: extraction quality is scored against them
-elsewhere. The format is documented in tests/fixtures/gold/README.md.
+elsewhere. The format is documented in tests/fixtures/gold/README.md; the layout families
+and the near-miss format in tests/fixtures/layouts/README.md.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from bs4 import BeautifulSoup
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 GOLD_DIR = FIXTURES / "gold"
+LAYOUTS_DIR = FIXTURES / "layouts"
+NEAR_MISS_DIR = LAYOUTS_DIR / "near-miss"
 BUNDLED = (
     TESTS.parent
     / "graph"
@@ -30,7 +34,13 @@ BUNDLED = (
 TOP_KEYS = {"article", "layout", "title", "experts", "answers"}
 EXPERT_KEYS = {"name", "country", "role", "affiliation"}
 ANSWER_KEYS = {"expert", "question", "starts_with", "states", "organizations", "trend", "note"}
-LAYOUTS = {"expert-blocks", "topic-headings"}
+LAYOUTS = {
+    "expert-blocks", "topic-headings",
+    "interview", "markdown-emphasised", "question-first", "header-variants",
+}  # fmt: skip
+# Layouts in which every answer has a question line of its own (question-first and
+# topic-headings share one question line among the answers under it).
+OWN_QUESTION = {"expert-blocks", "interview", "markdown-emphasised", "header-variants"}
 TRENDS = {"strengthening", "weakening", "no change", "uncertain"}
 ORGANIZATIONS = {
     "CSTO", "EAEU", "ECU", "SCO", "OTS", "CIS", "CAHS", "EU", "UN", "NATO",
@@ -44,7 +54,11 @@ STATE_ALIASES = {
     "Turkey": "TR",
 }
 
-GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml"))
+GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml")) + sorted((LAYOUTS_DIR / "gold").glob("*.yaml"))
+GOLD_IDS = [p.relative_to(FIXTURES).with_suffix("").as_posix() for p in GOLD_FILES]
+NEAR_MISS_FILES = sorted((NEAR_MISS_DIR / "gold").glob("*.yaml"))
+NEAR_MISS_KEYS = {"article", "layout", "expect", "trap", "experts", "answers"}
+TRAP_KEYS = {"line", "text", "why"}
 
 
 def state_code(name: str) -> str | None:
@@ -85,9 +99,11 @@ def article_text(path: Path) -> str:
 
 def question_lines(text: str, question: str) -> list[int]:
     """Offsets of the lines that consist of the question (or topic heading) alone; a
-    Markdown heading mark and surrounding blanks are allowed."""
+    Markdown heading mark, bold marks, a number ("2.") or a "Q:" marker and surrounding
+    blanks are allowed."""
     blank = r"[ \t\u00a0]*"
-    pattern = re.compile(rf"^{blank}(?:#+{blank})?{re.escape(question)}{blank}$", re.MULTILINE)
+    mark = rf"(?:#+{blank}|\*\*{blank}|Q:{blank}|\d+[.)]{blank})*"
+    pattern = re.compile(rf"^{blank}{mark}{re.escape(question)}(?:\*\*)?{blank}$", re.MULTILINE)
     return [m.start() for m in pattern.finditer(text)]
 
 
@@ -103,7 +119,7 @@ def test_gold_files_exist() -> None:
     assert len(stems) >= 5
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=GOLD_IDS)
 def test_gold_header(gold_path: Path) -> None:
     gold = load(gold_path)
     assert set(gold) == TOP_KEYS, f"keys {sorted(gold)}"
@@ -116,7 +132,7 @@ def test_gold_header(gold_path: Path) -> None:
     assert isinstance(gold["title"], str) and gold["title"] in text
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=GOLD_IDS)
 def test_gold_experts(gold_path: Path) -> None:
     gold = load(gold_path)
     text = article_text(article_path(gold["article"]))
@@ -137,7 +153,7 @@ def test_gold_experts(gold_path: Path) -> None:
     assert answered == set(names), "every expert answers at least once"
 
 
-@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=GOLD_IDS)
 def test_gold_answers(gold_path: Path) -> None:
     gold = load(gold_path)
     text = article_text(article_path(gold["article"]))
@@ -162,9 +178,9 @@ def test_gold_answers(gold_path: Path) -> None:
         question_at = max((q for q in lines if q < at), default=-1)
         assert question_at >= 0, f"{where}: starts_with does not follow its question"
         assert question_at >= prev_question_at, f"{where}: question out of reading order"
-        if gold["layout"] == "expert-blocks":
+        if gold["layout"] in OWN_QUESTION:
             assert question_at > prev_start, f"{where}: no question line of its own"
-        else:
+        elif gold["layout"] == "topic-headings":
             line = text[text.rfind("\n", 0, at) + 1 : at]
             assert line.startswith(answer["expert"]), f"{where}: paragraph not 'Name (Country):'"
         # The answer belongs to the expert named last before it (header, bare name or prefix).
@@ -204,3 +220,53 @@ def test_question_templates_present() -> None:
             if shape != answer["question"]:
                 shapes.setdefault(shape, set()).add(answer["question"])
     assert sum(1 for qs in shapes.values() if len(qs) > 1) >= 3
+
+
+def test_layout_families_present() -> None:
+    """Every layout family of the layout fixtures has at least one gold file."""
+    families = {load(p)["layout"] for p in GOLD_FILES if p.parent != GOLD_DIR}
+    assert families >= LAYOUTS - {"expert-blocks", "topic-headings"}
+
+
+@pytest.mark.parametrize("gold_path", NEAR_MISS_FILES, ids=[p.stem for p in NEAR_MISS_FILES])
+def test_near_miss_gold(gold_path: Path) -> None:
+    """A near-miss gold file names its trap line verbatim and, when the article must
+    build, the author of every answer in reading order."""
+    gold = load(gold_path)
+    assert set(gold) == NEAR_MISS_KEYS, f"keys {sorted(gold)}"
+    path = FIXTURES / gold["article"]
+    assert path.is_file() and path.parent == NEAR_MISS_DIR
+    assert path.stem == gold_path.stem, "a gold file is named after its article"
+    assert gold["layout"] in LAYOUTS
+    assert gold["expect"] in {"build", "refuse"}
+    text = article_text(path)
+    lines = text.split("\n")
+    trap = gold["trap"]
+    assert set(trap) == TRAP_KEYS
+    assert isinstance(trap["line"], int) and 1 <= trap["line"] <= len(lines)
+    assert lines[trap["line"] - 1].strip() == trap["text"], "trap text is not that line"
+    assert isinstance(trap["why"], str) and trap["why"].strip()
+    names = []
+    for expert in gold["experts"]:
+        assert set(expert) == {"name", "country"}
+        assert expert["name"] in text
+        # null: the article does not give the country (the trap itself may be its absence).
+        assert expert["country"] is None or state_code(expert["country"]) is not None
+        names.append(expert["name"])
+    answers = gold["answers"]
+    assert isinstance(answers, list)
+    assert bool(answers) == (gold["expect"] == "build"), "a refusal lists no answers"
+    cursor = 0
+    for i, answer in enumerate(answers):
+        assert set(answer) == {"expert", "question", "starts_with"}, f"answer {i + 1}: keys"
+        assert answer["expert"] in names
+        assert question_lines(text, answer["question"]), f"answer {i + 1}: question"
+        at = text.find(answer["starts_with"], cursor)
+        assert at >= 0, f"answer {i + 1}: starts_with not found after the previous answer"
+        cursor = at + len(answer["starts_with"])
+    if answers:
+        assert {a["expert"] for a in answers} == set(names), "every expert answers"
+
+
+def test_near_miss_count() -> None:
+    assert len(NEAR_MISS_FILES) >= 8
