@@ -2,10 +2,13 @@
 
 This checks the gold files themselves (keys, verbatim anchors, reading order, names of
 states and organizations; for the dated series also dates, forecast horizons and trend
-shifts; for the blind sets per-claim labels), not the extractor: extraction quality is
-scored against them elsewhere. It covers tests/fixtures/gold, tests/fixtures/series/gold and
-the blind sets under tests/fixtures/blind/<set>/gold. The format is documented in
-tests/fixtures/gold/README.md, tests/fixtures/series/gold/README.md and the blind set's README.
+shifts; for the blind sets per-claim labels; for the near misses the trap line), not the
+extractor: extraction quality is scored against them elsewhere. It covers tests/fixtures/gold,
+tests/fixtures/layouts (gold/ and near-miss/gold/), tests/fixtures/series/gold and the blind
+sets under tests/fixtures/blind/<set>/gold. The format is documented in
+tests/fixtures/gold/README.md, with the layout families and the near-miss format in
+tests/fixtures/layouts/README.md, the series keys in tests/fixtures/series/gold/README.md and
+the per-claim labels in the blind set's README.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ SHIFTS = SERIES_GOLD_DIR / "shifts.yaml"
 BLIND_DIR = FIXTURES / "blind"
 ONTOLOGY = TESTS.parent / "ontology" / "cakg.ttl"
 CAKG = Namespace("https://cakg.example.org/ontology#")
+LAYOUTS_DIR = FIXTURES / "layouts"
+NEAR_MISS_DIR = LAYOUTS_DIR / "near-miss"
 BUNDLED = (
     TESTS.parent
     / "graph"
@@ -49,7 +54,13 @@ ANSWER_KEYS = {"expert", "question", "starts_with", "states", "organizations", "
 PREDICTION_KEY = "predictions"
 OPTIONAL_ANSWER_KEYS = {PREDICTION_KEY, "claims"}
 CLAIM_KEYS = {"text", "type", "certainty", "topics"}
-LAYOUTS = {"expert-blocks", "topic-headings"}
+LAYOUTS = {
+    "expert-blocks", "topic-headings",
+    "interview", "markdown-emphasised", "question-first", "header-variants",
+}  # fmt: skip
+# Layouts in which every answer has a question line of its own (question-first and
+# topic-headings share one question line among the answers under it).
+OWN_QUESTION = {"expert-blocks", "interview", "markdown-emphasised", "header-variants"}
 TRENDS = {"strengthening", "weakening", "no change", "uncertain"}
 ORGANIZATIONS = {
     "CSTO", "EAEU", "ECU", "SCO", "OTS", "CIS", "CAHS", "EU", "UN", "NATO",
@@ -65,13 +76,17 @@ STATE_ALIASES = {
 
 BLIND_GOLD_FILES = sorted(BLIND_DIR.glob("*/gold/*.yaml"))
 GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml"))
+LAYOUT_FILES = sorted((LAYOUTS_DIR / "gold").glob("*.yaml"))
 SERIES_FILES = sorted(p for p in SERIES_GOLD_DIR.glob("*.yaml") if p != SHIFTS)
-ALL_GOLD_FILES = GOLD_FILES + SERIES_FILES + BLIND_GOLD_FILES
+ALL_GOLD_FILES = GOLD_FILES + LAYOUT_FILES + SERIES_FILES + BLIND_GOLD_FILES
 BLIND_SETS = sorted(p for p in BLIND_DIR.iterdir() if p.is_dir()) if BLIND_DIR.is_dir() else []
 ALL_IDS = [
-    path.stem if path.parent == GOLD_DIR else str(path.relative_to(FIXTURES).with_suffix(""))
+    path.stem if path.parent == GOLD_DIR else path.relative_to(FIXTURES).with_suffix("").as_posix()
     for path in ALL_GOLD_FILES
 ]
+NEAR_MISS_FILES = sorted((NEAR_MISS_DIR / "gold").glob("*.yaml"))
+NEAR_MISS_KEYS = {"article", "layout", "expect", "trap", "experts", "answers"}
+TRAP_KEYS = {"line", "text", "why"}
 
 
 def scheme_labels(scheme: str) -> set[str]:
@@ -121,9 +136,11 @@ def article_text(path: Path) -> str:
 
 def question_lines(text: str, question: str) -> list[int]:
     """Offsets of the lines that consist of the question (or topic heading) alone; a
-    Markdown heading mark and surrounding blanks are allowed."""
+    Markdown heading mark, bold marks, a number ("2.") or a "Q:" marker and surrounding
+    blanks are allowed."""
     blank = r"[ \t\u00a0]*"
-    pattern = re.compile(rf"^{blank}(?:#+{blank})?{re.escape(question)}{blank}$", re.MULTILINE)
+    mark = rf"(?:#+{blank}|\*\*{blank}|Q:{blank}|\d+[.)]{blank})*"
+    pattern = re.compile(rf"^{blank}{mark}{re.escape(question)}(?:\*\*)?{blank}$", re.MULTILINE)
     return [m.start() for m in pattern.finditer(text)]
 
 
@@ -202,9 +219,9 @@ def test_gold_answers(gold_path: Path) -> None:
         question_at = max((q for q in lines if q < at), default=-1)
         assert question_at >= 0, f"{where}: starts_with does not follow its question"
         assert question_at >= prev_question_at, f"{where}: question out of reading order"
-        if gold["layout"] == "expert-blocks":
+        if gold["layout"] in OWN_QUESTION:
             assert question_at > prev_start, f"{where}: no question line of its own"
-        else:
+        elif gold["layout"] == "topic-headings":
             line = text[text.rfind("\n", 0, at) + 1 : at]
             assert line.startswith(answer["expert"]), f"{where}: paragraph not 'Name (Country):'"
         # The answer belongs to the expert named last before it (header, bare name or prefix).
@@ -492,3 +509,53 @@ def test_series_shifts_are_every_change() -> None:
         )  # fmt: skip
     assert len(got) == len(listed), "duplicate shift"
     assert got == expected
+
+
+def test_layout_families_present() -> None:
+    """Every layout family of the layout fixtures has at least one gold file."""
+    families = {load(p)["layout"] for p in LAYOUT_FILES}
+    assert families >= LAYOUTS - {"expert-blocks", "topic-headings"}
+
+
+@pytest.mark.parametrize("gold_path", NEAR_MISS_FILES, ids=[p.stem for p in NEAR_MISS_FILES])
+def test_near_miss_gold(gold_path: Path) -> None:
+    """A near-miss gold file names its trap line verbatim and, when the article must
+    build, the author of every answer in reading order."""
+    gold = load(gold_path)
+    assert set(gold) == NEAR_MISS_KEYS, f"keys {sorted(gold)}"
+    path = FIXTURES / gold["article"]
+    assert path.is_file() and path.parent == NEAR_MISS_DIR
+    assert path.stem == gold_path.stem, "a gold file is named after its article"
+    assert gold["layout"] in LAYOUTS
+    assert gold["expect"] in {"build", "refuse"}
+    text = article_text(path)
+    lines = text.split("\n")
+    trap = gold["trap"]
+    assert set(trap) == TRAP_KEYS
+    assert isinstance(trap["line"], int) and 1 <= trap["line"] <= len(lines)
+    assert lines[trap["line"] - 1].strip() == trap["text"], "trap text is not that line"
+    assert isinstance(trap["why"], str) and trap["why"].strip()
+    names = []
+    for expert in gold["experts"]:
+        assert set(expert) == {"name", "country"}
+        assert expert["name"] in text
+        # null: the article does not give the country (the trap itself may be its absence).
+        assert expert["country"] is None or state_code(expert["country"]) is not None
+        names.append(expert["name"])
+    answers = gold["answers"]
+    assert isinstance(answers, list)
+    assert bool(answers) == (gold["expect"] == "build"), "a refusal lists no answers"
+    cursor = 0
+    for i, answer in enumerate(answers):
+        assert set(answer) == {"expert", "question", "starts_with"}, f"answer {i + 1}: keys"
+        assert answer["expert"] in names
+        assert question_lines(text, answer["question"]), f"answer {i + 1}: question"
+        at = text.find(answer["starts_with"], cursor)
+        assert at >= 0, f"answer {i + 1}: starts_with not found after the previous answer"
+        cursor = at + len(answer["starts_with"])
+    if answers:
+        assert {a["expert"] for a in answers} == set(names), "every expert answers"
+
+
+def test_near_miss_count() -> None:
+    assert len(NEAR_MISS_FILES) >= 8
