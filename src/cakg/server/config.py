@@ -101,6 +101,26 @@ class ServerConfig:
             show_default=True,
         ),
     )
+    demote_after: float = field(
+        default=0.25,
+        metadata=_option(
+            "--demote-after",
+            "Seconds of CPU a query may use at normal priority; past that it runs at the "
+            "lowest (nice 19), so that short queries go first on a busy machine. 0: never.",
+            type=click.FloatRange(min=0),
+            show_default=True,
+        ),
+    )
+    spare_workers: int = field(
+        default=2,
+        metadata=_option(
+            "--spare-workers",
+            "Extra query workers started while every worker runs a demoted (long) query, so "
+            "that a short one never waits for them; retired when they are done.",
+            type=click.IntRange(min=0),
+            show_default=True,
+        ),
+    )
     client_workers: int | None = field(
         default=None,
         metadata=_option(
