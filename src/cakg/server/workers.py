@@ -10,18 +10,21 @@ and the request is told the limit was reached. One client (by address) may hold 
 ``per_client`` workers at once, so that it cannot keep every other client waiting.
 
 Scheduling (a two-level feedback queue, after the multilevel-feedback scheduler of CTSS and
-of the textbooks): every task starts at the normal priority, since it may be small. A task
-that has used ``demote_after`` seconds of CPU (its quantum) is *demoted*: the thread running
-it in the worker is reniced to :data:`DEMOTED_NICE`, so that on a busy machine the kernel
-gives the CPU to the short tasks first and the long one gets what they leave (a demoted task
-still runs at full speed on an idle machine, and is still killed at the time limit). The
-quantum is CPU time, not wall time: under load a small query waits for the CPU longer than
-it computes, and must not be taken for a long one. Each task runs in a fresh thread of its
-worker, because an unprivileged process may raise its nice value but never lower it again
-(setpriority(2)); the demoted thread ends with its task and the next task starts at the
-worker's own priority. While every worker is busy with a demoted task, the pool starts a
-spare worker (up to ``spare`` of them) so that a new request always finds a fast lane; a
-spare is retired when a task ends and the pool holds more workers than ``size``.
+of the textbooks): every task starts at the normal priority, since it may be small. A query
+(or update) that has used ``demote_after`` seconds of CPU (its quantum) is *demoted*: the
+thread running it in the worker is reniced to the lowest priority
+(:mod:`cakg.server.priority`), so that on a busy machine the kernel gives the CPU to the
+short tasks first and the long one gets what they leave (a demoted task still runs at full
+speed on an idle machine, and is still killed at the time limit; on a machine busy with
+other work it hardly runs at all, so the quantum must lie above what any ordinary query
+needs). The quantum is CPU time, not wall time: under load a small query waits for the CPU
+longer than it computes, and must not be taken for a long one. Each task runs in a fresh
+thread of its worker, because an unprivileged process may raise its nice value but never
+lower it again (setpriority(2)); the demoted thread ends with its task and the next task
+starts at the worker's own priority. While every worker is busy with a demoted task, the
+pool starts a spare worker (up to ``spare`` of them) so that a new request always finds a
+fast lane; a worker is retired when its task ends, the pool holds more workers than ``size``
+and a fast lane is left without it.
 
 Tasks are plain tuples ``(kind, *args)`` and answers plain picklable values, so that the
 ``spawn`` start method works everywhere (no fork of a process that already runs threads).
@@ -54,24 +57,15 @@ from cakg.errors import (
     WorkerError,
 )
 from cakg.graph.store.engines import OxigraphStore, open_store
+from cakg.server.priority import cpu_seconds, demote
 
-__all__ = [
-    "DEMOTED_NICE",
-    "ClientBusy",
-    "DataSource",
-    "MemoryLimitReached",
-    "WorkerPool",
-    "cpu_seconds",
-    "demote",
-]
+__all__ = ["ClientBusy", "DataSource", "MemoryLimitReached", "WorkerPool"]
 
 log = logging.getLogger("cakg.server")
 
 # A worker that ran out of memory in Python code exits with this status; Rust code (Oxigraph)
 # aborts instead (SIGABRT) when an allocation fails.
 _MEMORY_EXIT = 75
-# The lowest priority there is (setpriority(2): nice values run from -20 to 19).
-DEMOTED_NICE = 19
 
 
 class MemoryLimitReached(WorkerCrashed):
@@ -110,7 +104,6 @@ def isolate_network() -> bool:
     namespace first (unprivileged user namespaces, on by default in Debian 12).
     """
     import ctypes
-    import os
     import sys
 
     if not sys.platform.startswith("linux"):
@@ -199,42 +192,10 @@ def _reply(
     replies.append(reply)
 
 
-# --- demotion, through /proc (Linux) --------------------------------------------------------------
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """CPU time (user and system) a process has used, from /proc; None where it cannot be read.
-
-    >>> cpu_seconds(os.getpid()) is not None or not os.path.exists("/proc")
-    True
-    """
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    # proc(5): utime and stime are fields 14 and 15, in clock ticks; the tail starts at 3.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def demote(pid: int) -> bool:
-    """Renice every thread of a worker but its main one to DEMOTED_NICE; False if none was.
-
-    The main thread only waits for the task's thread and must keep its priority, which the
-    next task's thread inherits (a thread starts with its creator's nice value).
-    """
-    try:
-        threads = [int(t) for t in os.listdir(f"/proc/{pid}/task") if int(t) != pid]
-    except OSError:
-        return False
-    done = False
-    for tid in threads:
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, DEMOTED_NICE)
-            done = True
-        except OSError:
-            pass  # the thread ended meanwhile
-    return done
+# The tasks a client's text makes as long as it likes: the only ones demoted. The server's
+# own tasks (exports, views, entity pages) are as long as its data makes them, and demoted
+# on a machine busy with other work they would hardly run at all.
+DEMOTABLE = ("sparql", "rows", "named", "update")
 
 
 # --- the pool, in the server process ------------------------------------------------------------
@@ -469,7 +430,7 @@ class WorkerPool:
     ) -> Any:
         """Send a task and wait ``timeout`` seconds; ``limit`` is the time limit to report."""
         try:
-            spent = cpu_seconds(worker.proc.pid)
+            spent = cpu_seconds(worker.proc.pid) if task[0] in DEMOTABLE else None
             worker.conn.send(task)
             ready = self._wait(worker, time.monotonic() + timeout, spent)
         except (EOFError, OSError, BrokenPipeError):
@@ -506,7 +467,8 @@ class WorkerPool:
 
     def _wait(self, worker: _Worker, deadline: float, spent: float | None) -> bool:
         """Wait for a worker's answer until the deadline; demote its task once it has used
-        its quantum of CPU (``spent``: the worker's CPU time when the task was sent)."""
+        its quantum of CPU (``spent``: the worker's CPU time when the task was sent, None
+        for a task never demoted)."""
         quantum = self.demote_after
         while True:
             left = deadline - time.monotonic()
