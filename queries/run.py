@@ -70,7 +70,7 @@ _OWN_SLICE_RE = re.compile(
 
 
 def paged(sparql: str, limit: int | None = None, offset: int | None = None) -> str:
-    """The query with a LIMIT and OFFSET: one page of its rows, in its own ORDER BY.
+    r"""The query with a LIMIT and OFFSET: one page of its rows, in its own ORDER BY.
 
     >>> paged("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", limit=10, offset=20)
     'SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\nLIMIT 10\nOFFSET 20'
