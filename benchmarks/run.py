@@ -878,6 +878,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"--sizes {','.join(map(str, args.sizes))} --repeat {args.repeat} "
         f"--only {','.join(args.only)} --budget {args.budget:g}"
     )
+    if "scale" in args.only:
+        info["settings"] += (
+            f" --ingest-sizes {','.join(map(str, args.ingest_sizes))}"
+            f" --query-sizes {','.join(map(str, args.query_sizes))}"
+            f" --rdflib-max {args.rdflib_max} --server-seconds {args.server_seconds:g}"
+        )
     progress.print(
         f"cakg benchmarks: {info['nproc']} CPUs ({info['cpu']}), "
         f"load average {' '.join(map(str, info['load_start']))}; {info['settings']}"

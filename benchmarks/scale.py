@@ -410,7 +410,7 @@ def markdown(doc: dict[str, Any]) -> str:
     sv = doc["server"]
     if sv:
         lines.append(f"| serve, {sv['clients']} clients, `{sv['query']}` | | | {sv['rps']} req/s "
-                     f"(in process {sv['inprocess_rps']}/s), p95 {sv['p95_ms']} ms, "
+                     f"(in process {sv['inprocess_rps']}/s), p95 {fmt_ms(sv['p95_ms'])} ms, "
                      f"{sv['rss_mb']:,.0f} MB |")  # fmt: skip
     sizes = sorted({q["articles"] for q in doc["queries"]})
     lines += ["", "| query | " + " | ".join(f"p50 / p95 ms at {n:,}" for n in sizes)
