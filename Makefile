@@ -57,8 +57,11 @@ test: install-test system-deps
 	PYTHON=$(BIN)/python bash scripts/typecheck.sh
 	$(BIN)/pytest -q
 
+# Corpus scale (benchmarks/scale.py): build, add one, every named query and the server at
+# 10/100/1,000 articles -> benchmarks/results/bench.json (+ .md) and the README's plot.
+# The other sections: .venv/bin/python benchmarks/run.py --help. BENCH= adds options.
 bench: install-test
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --only scale --plot docs/bench-query-latency.png $(BENCH)
 
 clean:
 	rm -rf $(OUT) build dist *.egg-info src/*.egg-info

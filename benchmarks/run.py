@@ -90,7 +90,7 @@ from cakg.queries import NamedQuery, list_queries, resolve_params
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 FIXTURE_ARTICLES = ROOT / "tests" / "fixtures" / "articles"
-SECTIONS = ("store", "build", "extract", "materialize")
+SECTIONS = ("store", "build", "extract", "materialize", "scale")
 DEFAULT_SIZES = (1, 10, 180)
 EXPORT_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld", "rdfxml")
 MATERIALIZE_SIZES = (10_000, 40_000, 160_000)
@@ -772,6 +772,21 @@ def bench_materialize(repeats: int) -> tuple[list[Table], Any]:
     return [table], {"sizes": rows}
 
 
+# --- scale: a corpus of N articles (benchmarks/scale.py) ----------------------------------------
+
+
+def bench_scale(args: argparse.Namespace) -> tuple[list[Table], Any]:
+    from scale import ScaleSettings
+    from scale import bench_scale as run_scale
+
+    settings = ScaleSettings(
+        ingest_sizes=args.ingest_sizes, query_sizes=args.query_sizes, repeat=args.repeat,
+        budget=args.budget, ingest_budget=args.ingest_budget, rdflib_max=args.rdflib_max,
+        server_seconds=args.server_seconds, out=args.bench_json, plot=args.plot,
+    )  # fmt: skip
+    return run_scale(settings)
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -837,6 +852,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--json", type=Path, help="where to write the raw numbers "
                     "(default benchmarks/results/run-<UTC time>.json)")  # fmt: skip
+    scale = ap.add_argument_group("scale (benchmarks/scale.py, `make bench`)")
+    scale.add_argument("--ingest-sizes", type=int_list, default=[10, 100, 1000],
+                       help="articles per `cakg build` (default 10,100,1000)")  # fmt: skip
+    scale.add_argument("--query-sizes", type=int_list, default=[10, 100, 1000],
+                       help="articles per query corpus (default 10,100,1000)")  # fmt: skip
+    scale.add_argument("--ingest-budget", type=float, default=900.0,
+                       help="seconds one build may take (default 900)")  # fmt: skip
+    scale.add_argument("--rdflib-max", type=int, default=100,
+                       help="largest corpus also queried on rdflib (default 100)")  # fmt: skip
+    scale.add_argument("--server-seconds", type=float, default=20.0,
+                       help="seconds the 8 clients send queries (default 20)")  # fmt: skip
+    scale.add_argument("--bench-json", type=Path, default=RESULTS / "bench.json",
+                       help="where `scale` writes its figures")  # fmt: skip
+    scale.add_argument("--plot", type=Path, default=None,
+                       help="PNG of query latency against corpus size (default: none)")  # fmt: skip
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.budget <= 0:
         ap.error("--repeat and --budget must be positive")
@@ -848,6 +878,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"--sizes {','.join(map(str, args.sizes))} --repeat {args.repeat} "
         f"--only {','.join(args.only)} --budget {args.budget:g}"
     )
+    if "scale" in args.only:
+        info["settings"] += (
+            f" --ingest-sizes {','.join(map(str, args.ingest_sizes))}"
+            f" --query-sizes {','.join(map(str, args.query_sizes))}"
+            f" --rdflib-max {args.rdflib_max} --server-seconds {args.server_seconds:g}"
+        )
     progress.print(
         f"cakg benchmarks: {info['nproc']} CPUs ({info['cpu']}), "
         f"load average {' '.join(map(str, info['load_start']))}; {info['settings']}"
@@ -860,9 +896,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build": lambda: bench_build(args.repeat),
         "extract": lambda: bench_extract(args.repeat),
         "materialize": lambda: bench_materialize(args.repeat),
+        "scale": lambda: bench_scale(args),
     }
     # The build runs first, while nothing else has filled the caches or the heap.
-    for name in ("build", "extract", "materialize", "store"):
+    for name in ("build", "extract", "materialize", "store", "scale"):
         if name in args.only:
             tables[name], raw[name] = runners[name]()
     took = time.perf_counter() - t0

@@ -44,7 +44,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,12 +88,18 @@ class Tally:
 
 
 @contextmanager
-def cakg_serve(data: Path, timeout: float, workers: int) -> Iterator[tuple[str, int]]:
-    """`cakg serve` in a subprocess on a free loopback port; yields its URL and process id."""
+def cakg_serve(
+    data: Path, timeout: float, workers: int, *, store: bool = False, extra: Sequence[str] = ()
+) -> Iterator[tuple[str, int]]:
+    """`cakg serve` in a subprocess on a free loopback port; yields its URL and process id.
+
+    ``store``: ``data`` is an on-disk store (``--store``), not a built graph (``--data``).
+    """
     command = [sys.executable, "-c", "from cakg.cli import main; main()", "serve"]
-    options = ["--data", str(data), "--port", "0", "--timeout", str(timeout)]
+    source = ["--store" if store else "--data", str(data)]
+    options = [*source, "--port", "0", "--timeout", str(timeout)]
     proc = subprocess.Popen(
-        [*command, *options, "--workers", str(workers)],
+        [*command, *options, "--workers", str(workers), *extra],
         stdout=subprocess.DEVNULL,  # uvicorn's access log: a line per request
         stderr=subprocess.PIPE,
         text=True,

@@ -71,20 +71,22 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 # The needle is bound as a value. A trailing VALUES clause is joined after the WHERE group,
 # so a FILTER inside the group could not see it (SPARQL 1.1 Query §18.2.4.3): the lowered
 # label is BIND-ed to ?needle instead, and the join with the VALUES row does the comparison.
+# The class is one of _KIND_CLASS's own IRIs, written into the pattern rather than bound: a
+# trailing VALUES is joined after the group, so a bound ?cls would still scan every label of
+# the graph, a cost that grows with the corpus; the labels of one class's members do not.
 _LOOKUP_EXACT = (
     _PROLOGUE
-    + "SELECT DISTINCT ?x WHERE {\n  VALUES ?p { "
+    + "SELECT DISTINCT ?x WHERE {\n  %s\n  VALUES ?p { "
     + _LABEL_PROPS
-    + " }\n  ?x ?p ?l .\n  FILTER (isLiteral(?l))\n  BIND (LCASE(STR(?l)) AS ?needle)\n  %s\n}"
+    + " }\n  ?x ?p ?l .\n  FILTER (isLiteral(?l))\n  BIND (LCASE(STR(?l)) AS ?needle)\n}"
     + " ORDER BY ?x"
 )
 _LABELS = (
     _PROLOGUE
-    + "SELECT DISTINCT ?x ?l WHERE {\n  VALUES ?p { "
+    + "SELECT DISTINCT ?x ?l WHERE {\n  %s\n  VALUES ?p { "
     + _LABEL_PROPS
-    + " }\n  ?x ?p ?l .\n  FILTER (isLiteral(?l))\n  %s\n} ORDER BY ?x"
+    + " }\n  ?x ?p ?l .\n  FILTER (isLiteral(?l))\n} ORDER BY ?x"
 )
-_CLASS_PATTERN = "?x a ?cls ."
 _RELATION_OF = (
     _PROLOGUE
     + "SELECT DISTINCT ?x WHERE { ?x a cakg:BilateralRelation ; "
@@ -120,16 +122,13 @@ def _iris(result: QueryResult, var: str = "x") -> list[URIRef]:
 def _lookup(store: Store, value: str, cls: URIRef | None) -> list[URIRef]:
     """Entities with a label equal to ``value`` (case-insensitive), else containing it if unique."""
     needle = Literal(value.strip().lower())
-    pattern = _CLASS_PATTERN if cls is not None else ""
-    bindings: dict[str, Node] = {"needle": needle}
-    if cls is not None:
-        bindings["cls"] = cls
-    found = _iris(store.query(_LOOKUP_EXACT % pattern, bindings))
+    pattern = f"?x a {cls.n3()} ." if cls is not None else ""
+    found = _iris(store.query(_LOOKUP_EXACT % pattern, {"needle": needle}))
     if found or len(value.strip()) < 3:
         return found
     # No exact label: accept a unique partial match ("Tyulegenov"), compared here because a
     # CONTAINS filter could not see a VALUES-bound needle.
-    labels = store.query(_LABELS % pattern, {"cls": cls} if cls is not None else None)
+    labels = store.query(_LABELS % pattern)
     lowered = str(needle)
     partial = sorted(
         {

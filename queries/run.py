@@ -11,15 +11,16 @@ From a notebook (``rows`` is a :class:`~cakg.graph.store.engines.QueryResult`)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from rdflib.term import Node
 
-from cakg.errors import QuerySyntaxError
+from cakg.errors import InputError, QuerySyntaxError
 from cakg.graph.store.engines import QueryResult, Store, open_store
 from cakg.queries.library import (
     NamedQuery,
@@ -36,6 +37,7 @@ __all__ = [
     "KnowledgeGraphQueries",
     "QueryAnswer",
     "open_graph",
+    "paged",
     "query",
     "run_query",
     "violation_results",
@@ -58,6 +60,36 @@ def _located(exc: QuerySyntaxError, query: NamedQuery, run: Predeclared) -> Quer
             line, column = getattr(other, "lineno", line), getattr(other, "col", column)
     found = QuerySyntaxError(exc.detail, line=line, column=column)
     return run.user_error(found, source=query.origin or None)
+
+
+# What ends a query that already slices its rows or binds values at the end: a page is then
+# not a matter of appending modifiers (SPARQL 1.1 Query §19.8: SolutionModifier, ValuesClause).
+_OWN_SLICE_RE = re.compile(
+    r"\b(?:LIMIT|OFFSET)\s+\d+\s*$|\bVALUES\b[^{}]*\{[^{}]*\}\s*$", re.IGNORECASE
+)
+
+
+def paged(sparql: str, limit: int | None = None, offset: int | None = None) -> str:
+    r"""The query with a LIMIT and OFFSET: one page of its rows, in its own ORDER BY.
+
+    >>> paged("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", limit=10, offset=20)
+    'SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\nLIMIT 10\nOFFSET 20'
+    >>> paged("SELECT ?s WHERE { ?s ?p ?o }")
+    'SELECT ?s WHERE { ?s ?p ?o }'
+    """
+    if limit is None and offset is None:
+        return sparql
+    if (limit is not None and limit < 0) or (offset is not None and offset < 0):
+        raise InputError("--limit and --offset take a number of rows, 0 or more")
+    if _OWN_SLICE_RE.search(sparql.rstrip()):
+        raise InputError(
+            "the query ends with its own LIMIT, OFFSET or VALUES; page it in its text "
+            "instead of with --limit/--offset"
+        )
+    tail = ([f"LIMIT {limit}"] if limit is not None else []) + (
+        [f"OFFSET {offset}"] if offset is not None else []
+    )
+    return "\n".join([sparql.rstrip(), *tail])
 
 
 def run_query(store: Store, name: str | NamedQuery, **params: object) -> QueryResult:
@@ -108,12 +140,17 @@ def query(
     endpoint: str | None = None,
     user: str | None = None,
     password: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> QueryAnswer:
     """The library function behind ``cakg query``: one query (by name, file or text) on a graph.
 
-    A query that does not parse raises a QuerySyntaxError with its line, column and context.
+    ``limit`` and ``offset`` page its rows in the store (:func:`paged`). A query that does not
+    parse raises a QuerySyntaxError with its line, column and context.
     """
     nq = choose_query(name, file=file, sparql=sparql)
+    if limit is not None or offset is not None:
+        nq = replace(nq, sparql=paged(nq.sparql, limit, offset))
     store = open_graph(data, endpoint=endpoint, user=user, password=password).store
     return QueryAnswer(nq, run_query(store, nq, **(params or {})), store)
 

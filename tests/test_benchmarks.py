@@ -51,3 +51,33 @@ def test_a_budget_shorter_than_arming_the_alarm_stops_the_query_cleanly() -> Non
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.splitlines() == ["([], None)", "1"]
+
+
+def test_scale_benchmark_writes_a_well_formed_bench_json(tmp_path: Path) -> None:
+    """`make bench`'s plumbing on a 2-article corpus: every section and field is there."""
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--only", "scale", "--ingest-sizes", "2", "--query-sizes", "2",
+         "--repeat", "1", "--budget", "2", "--rdflib-max", "2", "--server-seconds", "1",
+         "--bench-json", str(out), "--plot", str(tmp_path / "plot.png"),
+         "--json", str(tmp_path / "raw.json")],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    (ingest,) = doc["ingest"]
+    assert ingest["articles"] == 2 and ingest["triples"] > 10_000
+    assert ingest["seconds"] > 0 and ingest["peak_rss_mb"] > 0
+    assert doc["add_one"]["corpus_articles"] == 2 and doc["add_one"]["seconds"] > 0
+    names = {q["name"] for q in doc["queries"]}
+    assert len(names) == len(doc["queries"]) >= 20
+    keys = {"name", "articles", "triples", "p50_ms", "p95_ms", "direct_p50_ms", "rdflib_p50_ms"}
+    for q in doc["queries"]:
+        assert keys <= set(q) and q["articles"] == 2
+        # Each triple once in the direct store: it answers what cakg answers.
+        assert q["rows"] == q["direct_rows"], q["name"]
+    server = doc["server"]
+    assert server["clients"] == 8 and server["rps"] > 0 and server["inprocess_rps"] > 0
+    assert server["rss_mb"] > 0
+    assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")
+    assert out.with_suffix(".md").read_text(encoding="utf-8").startswith("| step |")

@@ -158,3 +158,32 @@ def test_every_text_output_ends_with_a_newline(query: str, fmt: str) -> None:
     code, out, _ = run("query", "--data", SAMPLE, "--sparql", query, "-f", fmt)
     assert code == 0 and out.strip()
     assert out.endswith("\n")
+
+
+def csv_rows(*args: str) -> list[dict[str, str]]:
+    code, out, err = run(*args, "--format", "csv")
+    assert code == 0, err
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("questions", ()), ("claims-by-expert", ("expert=Bob Analyst",))]
+)
+def test_pages_of_a_named_query_put_together_are_its_rows_in_order(
+    name: str, params: tuple[str, ...]
+) -> None:
+    base = ("query", name, "--data", SAMPLE, *[a for p in params for a in ("-p", p)])
+    everything = csv_rows(*base)
+    assert len(everything) >= 2
+    pages = [csv_rows(*base, "--limit", "2", "--offset", str(o))
+             for o in range(0, len(everything) + 2, 2)]  # fmt: skip
+    assert [len(p) for p in pages[:-1]] == [min(2, len(everything) - o)
+                                            for o in range(0, len(everything), 2)]  # fmt: skip
+    assert pages[-1] == [] and [r for p in pages for r in p] == everything
+    assert csv_rows(*base, "--offset", "1") == everything[1:]
+
+
+def test_paging_a_query_that_ends_with_its_own_limit_is_refused() -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"
+    code, _, err = run("query", "--data", SAMPLE, "--sparql", query, "--limit", "2")
+    assert code == 2 and "its own LIMIT" in err and "Traceback" not in err

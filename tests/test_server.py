@@ -162,6 +162,24 @@ def test_named_query_api_equals_cakg_query(server: str, built: Path) -> None:
     assert "Medet Tyulegenov" in r.text
 
 
+def test_named_query_pages_put_together_are_its_rows(server: str) -> None:
+    api = f"{server}/api/queries/claims-by-expert"
+    given = {"expert": "Medet Tyulegenov", "format": "csv"}
+    everything = httpx.get(api, params=given).text.splitlines()
+    header, rows = everything[0], everything[1:]
+    assert len(rows) >= 3
+    pages = [httpx.get(api, params={**given, "limit": 2, "offset": o}).text.splitlines()
+             for o in range(0, len(rows), 2)]  # fmt: skip
+    assert all(p[0] == header for p in pages)
+    assert [r for p in pages for r in p[1:]] == rows
+    page = httpx.get(f"{server}/queries/claims-by-expert",
+                     params={"expert": "Medet Tyulegenov", "limit": 2})  # fmt: skip
+    assert page.status_code == 200 and 'id="next-page"' in page.text
+    assert "offset=2" in page.text
+    bad = httpx.get(api, params={**given, "limit": "many"})
+    assert bad.status_code == 400 and "limit" in bad.text
+
+
 def test_cakg_query_against_the_endpoint(endpoint: str, built: Path) -> None:
     """`cakg query --endpoint` (RemoteStore over SPARQLWrapper) gives the local rows."""
     args = [

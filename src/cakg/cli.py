@@ -239,6 +239,14 @@ QUERY_FORMATS = ("table", *RESULT_FORMATS, "ttl", "jsonld", "nt")
     help="Run the SPARQL query in this .rq file.",
 )
 @click.option("--sparql", "sparql_text", help="Run this SPARQL query text.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="At most this many rows (a SPARQL LIMIT, in the query's own order).",
+)
+@click.option(
+    "--offset", type=click.IntRange(min=0), help="Skip this many rows first (a SPARQL OFFSET)."
+)
 @DATA_OPTION
 @click.option("--endpoint", help="Query a remote SPARQL endpoint (URL) instead of --data.")
 @click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User for --endpoint (or env).")
@@ -252,6 +260,8 @@ def query(
     fmt: str,
     query_file: Path | None,
     sparql_text: str | None,
+    limit: int | None,
+    offset: int | None,
     data: tuple[Path, ...],
     endpoint: str | None,
     user: str | None,
@@ -274,6 +284,8 @@ def query(
         endpoint=endpoint,
         user=user,
         password=password,
+        limit=limit,
+        offset=offset,
     )
     print_answer(answer, fmt)
     if answer.violations:

@@ -120,6 +120,17 @@ def _given_params(request: Request, nq: NamedQuery) -> dict[str, str]:
     return {p.name: request.query_params.get(p.name, "") for p in nq.params}
 
 
+def _page_of(request: Request) -> tuple[int | None, int | None]:
+    """``?limit=&offset=``: a page of a named query's rows (a SPARQL LIMIT and OFFSET)."""
+    out: list[int | None] = []
+    for key in ("limit", "offset"):
+        text = request.query_params.get(key, "").strip()
+        if text and not text.isdigit():
+            raise HTTPError(400, f"{key} takes a number of rows, 0 or more; got {text!r}")
+        out.append(int(text) if text else None)
+    return out[0], out[1]
+
+
 async def query_page(request: Request) -> Response:
     """A named query: its description, a form for its parameters, and its rows once run."""
     state = state_of(request)
@@ -145,10 +156,12 @@ async def query_page(request: Request) -> Response:
     status = 200
     if run:
         try:
+            limit, offset = _page_of(request)
             answer = await run_task(
                 state,
-                ("named", nq.name, {k: v for k, v in given.items() if v}, state.config.max_rows),
-            )
+                ("named", nq.name, {k: v for k, v in given.items() if v}, state.config.max_rows,
+                 limit, offset),
+            )  # fmt: skip
             result = answer["result"]
             context["table"] = result_table(state.links, result.vars, result.rows)
             context["count"] = len(result.rows)
@@ -159,6 +172,9 @@ async def query_page(request: Request) -> Response:
                 f: f"/api/queries/{nq.name}?{query}{'&' if query else ''}format={f}"
                 for f in ("csv", "tsv", "json", "xml")
             }
+            if limit is not None and len(result.rows) == limit:
+                after = urlencode({"limit": limit, "offset": (offset or 0) + limit})
+                context["next_page"] = f"/queries/{nq.name}?{query}{'&' if query else ''}{after}"
         except HTTPError as exc:
             context["error"] = exc.message
             status = exc.status
@@ -188,7 +204,10 @@ async def query_api(request: Request) -> Response:
         fmt = fmt or negotiate(request.headers.get("accept"), RESULT_TYPES) or "json"
         if fmt not in {f for _, f in RESULT_TYPES}:
             raise HTTPError(406, "a named query gives rows: use json, xml, csv or tsv")
-        answer = await run_task(state, ("named", nq.name, given, state.config.max_rows))
+        limit, offset = _page_of(request)
+        answer = await run_task(
+            state, ("named", nq.name, given, state.config.max_rows, limit, offset)
+        )
     except HTTPError as exc:
         return error_text(exc)
     body = serialize_result(answer["result"], fmt)

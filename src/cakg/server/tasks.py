@@ -362,13 +362,18 @@ def _rows(
 
 
 def _named(
-    store: OxigraphStore, name: str, params: Mapping[str, str], max_rows: int
+    store: OxigraphStore,
+    name: str,
+    params: Mapping[str, str],
+    max_rows: int,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> dict[str, Any]:
-    from cakg.queries import load_query, resolve_params
+    from cakg.queries import load_query, paged, resolve_params
 
     nq = load_query(name)
     bindings = resolve_params(store, nq, params)
-    result, truncated = store.query_capped(nq.sparql, max_rows, bindings)
+    result, truncated = store.query_capped(paged(nq.sparql, limit, offset), max_rows, bindings)
     return {"result": result, "truncated": truncated, "bindings": bindings}
 
 
