@@ -293,6 +293,8 @@ def _article_record(ctx: _Context, st: ArticleStructure, slug: str, title: str) 
         activity=URIRef(f"{art}/extraction"),
         agent=ctx.minter.iri("software/cakg"),
         agent_label=f"cakg {__version__}",
+        derived_from=str(meta["derived_from"]) if meta.get("derived_from") else None,
+        retrieved=str(meta["retrieved"]) if meta.get("retrieved") else None,
     )
 
 

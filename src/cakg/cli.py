@@ -91,7 +91,7 @@ def out_option(
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, type=LocalPath())
+@click.argument("articles", nargs=-1)
 @out_option("Folder for kg.trig and kg.ttl.", dest="out_dir", default="out")
 @click.option(
     "--base", default=None, help="Base IRI of the data (default https://cakg.example.org/id/)."
@@ -105,13 +105,16 @@ def out_option(
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the result.")
 @reports_errors
 def build(
-    articles: tuple[Path, ...],
+    articles: tuple[str, ...],
     out_dir: Path,
     base: str | None,
     curation: tuple[Path, ...],
     no_validate: bool,
 ) -> None:
-    """Build the graph from ARTICLES (default: the bundled CABAR roundup)."""
+    """Build the graph from ARTICLES: files, folders, - (standard input) or http(s) URLs.
+
+    Without ARTICLES, the bundled CABAR roundup. Fetched pages are kept in OUT/sources.
+    """
     from cakg.graph.build import build_graph
 
     report = build_graph(
