@@ -257,14 +257,33 @@ def _template(text: str, offset: int, state_matches: Sequence[Match]) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
+# The layouts structure recognition reads (graph/text/headers.py, structure.py), named in
+# the refusal so that a researcher sees what to look for; the README shows each.
+LAYOUTS = (
+    "a header 'Name, role, Institution (Country):' (colon optional; the country may come "
+    "first or stand bare after a dash or comma), a name line with 'role, Institution "
+    "(Country)' under it, or 'Name (Country): answer' under topic headings; questions end "
+    "in '?' or follow 'Q:' (see the README, 'What an article must look like')"
+)
+
+
 def _check_structure(st: ArticleStructure, article: ArticleText) -> None:
-    """InputError unless the article has at least one expert and one answer."""
+    """InputError unless the article has an expert and an answer, each of sure attribution."""
     where = article.path or article.name
     if not st.experts:
-        raise InputError(
-            "no expert found (expected a header line such as 'Name, role, affiliation (Country):')",
-            path=where,
-        )
+        if st.near_misses:
+            # A line with a role or a country on it is closer to a header than a bare name.
+            line, text, lacked = min(
+                st.near_misses, key=lambda m: (m[2].startswith("is a bare"), m[0])
+            )
+            shown = text if len(text) <= 80 else text[:77] + "..."
+            closest = f'closest: line {line}: "{shown}" {lacked}'
+        else:
+            closest = "no line names a person with a country"
+        raise InputError(f"no expert found ({closest}); layouts read: {LAYOUTS}", path=where)
+    if st.ambiguous:
+        line, why = st.ambiguous[0]
+        raise InputError(why, path=where, line=line)
     if not st.answers:
         raise InputError(
             "experts found but no answer (expected question lines ending in '?' "
