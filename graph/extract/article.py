@@ -234,6 +234,16 @@ def _state_of(gazetteer: Gazetteer, surface: str) -> URIRef | None:
     return None
 
 
+def _names_a_state(gazetteer: Gazetteer, surface: str) -> bool:
+    """True when the whole of `surface` is a state's name ("Kazakhstan", "the USA"), not a
+    phrase that contains one ("Termez Centre for Afghan Studies")."""
+    surface = re.sub(r"^the\s+", "", surface.strip(), flags=re.IGNORECASE)
+    return any(
+        m.kind == "state" and m.start == 0 and m.end == len(surface)
+        for m in gazetteer.find(surface)
+    )
+
+
 def _year(date: str) -> str | None:
     m = re.match(r"^(\d{4})", date.strip())
     return m.group(1) if m else None
@@ -490,7 +500,7 @@ def extract_article(
     slug: str | None = None,
 ) -> Extraction:
     """Extract one article into its own graph; InputError when no expert or answer is found."""
-    st = parse_structure(article.text, lambda surface: _state_of(gazetteer, surface) is not None)
+    st = parse_structure(article.text, lambda surface: _names_a_state(gazetteer, surface))
     _check_structure(st, article)
     title = st.title or str(article.meta.get("title") or article.name)
     slug = slug or article_slug(article, st.title or article.meta.get("title"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 __all__ = [
     "Header",
     "looks_like_name",
+    "looks_like_pen_name",
     "near_miss",
     "parse_header",
     "role_line",
@@ -50,6 +51,15 @@ _PARTICLES = frozenset(
     | {"ter", "dos", "das", "di", "del", "uulu", "kyzy", "ogly", "oglu", "ogli", "o'g'li"}
     | {"o‘g‘li", "ugli", "qizi", "kizi", "gyzy"}
 )
+
+
+def looks_like_pen_name(text: str) -> bool:
+    """One capitalized word, as a pen name is written ("Qalamkash"); only where markup sets it off.
+
+    >>> looks_like_pen_name("Qalamkash"), looks_like_pen_name("However,")
+    (True, False)
+    """
+    return re.fullmatch(r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’ʻʼ‘\-]{2,40}", text) is not None
 
 
 def looks_like_name(text: str) -> bool:
@@ -185,14 +195,15 @@ def parse_header(line: str, resolve_country: Resolver) -> Header | None:
     """The header a line (markup stripped at its ends) writes, or None."""
     text, index = _unemphasized(line)
     m = _CLASSIC.match(text)
-    if m and resolve_country(m.group("country").strip()):
+    in_parens = _bare_country(m.group("country"), resolve_country) if m else None
+    if m and in_parens is not None:
         name, _, rest = m.group("body").strip().partition(",")
         tail = _tail(m, index)
         # Without a colon the header must stand alone: a sentence is no header.
         if looks_like_name(name.strip()) and (m.group("tail") is not None or _standalone(text)):
             role, affiliation = split_role_affiliation(rest)
             colon = m.group("tail") is not None
-            return Header(name.strip(), role, affiliation, m.group("country").strip(), tail, colon)
+            return Header(name.strip(), role, affiliation, in_parens[0], tail, colon)
     m = _COUNTRY_FIRST.match(text)
     if (
         m
@@ -230,8 +241,8 @@ def _standalone(text: str) -> bool:
 
 
 def _bare_country(rest: str, resolve_country: Resolver) -> tuple[str, str] | None:
-    """The comma-separated part of `rest` that is a state, and `rest` without it."""
-    parts = [p.strip() for p in rest.split(",")]
+    """The part of `rest` (between commas, middle dots or bars) that is a state, and the rest."""
+    parts = [p.strip() for p in re.split(r"[,·|]", rest)]
     for i, part in enumerate(parts):
         if part and resolve_country(part):
             return part, ", ".join(p for j, p in enumerate(parts) if j != i and p)
@@ -248,9 +259,10 @@ def role_line(line: str, resolve_country: Resolver) -> tuple[str | None, str | N
     if not _standalone(text):
         return None
     m = re.match(r"^(?P<rest>[^()\n]*?)\s*\((?P<country>[^()\n]{2,60})\)\s*:?$", text)
-    if m and resolve_country(m.group("country").strip()):
+    in_parens = _bare_country(m.group("country"), resolve_country) if m else None
+    if m and in_parens is not None:
         role, affiliation = split_role_affiliation(m.group("rest"))
-        return role, affiliation, m.group("country").strip()
+        return role, affiliation, in_parens[0]
     found = _bare_country(text.rstrip(" :"), resolve_country)
     if found is not None:
         role, affiliation = split_role_affiliation(found[1])

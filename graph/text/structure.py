@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import pairwise
 
-from cakg.graph.text.headers import looks_like_name, near_miss, parse_header, role_line
+from cakg.graph.text.headers import (
+    looks_like_name,
+    looks_like_pen_name,
+    near_miss,
+    parse_header,
+    role_line,
+)
 from cakg.graph.text.headers import split_role_affiliation as split_role_affiliation
 
 __all__ = [
@@ -222,7 +228,7 @@ def _classify(lines: list[_Line], raws: list[str], resolve_country: Callable[[st
             continue
         ln.kind = Kind.PARA
     _participants(lines)
-    _name_then_role(lines, resolve_country)
+    _name_then_role(lines, raws, resolve_country)
     names = {ln.header.name for ln in lines if ln.header is not None}
     for ln in lines:
         if ln.kind in (Kind.PARA, Kind.HEADING) and ln.content.strip(" *_:") in names:
@@ -246,14 +252,18 @@ def _participants(lines: list[_Line]) -> None:
             ln.kind, ln.header = Kind.PARA, None
 
 
-def _name_then_role(lines: list[_Line], resolve_country: Callable[[str], bool]) -> None:
+def _name_then_role(
+    lines: list[_Line], raws: list[str], resolve_country: Callable[[str], bool]
+) -> None:
     """A name on its own line (a heading, a bold line) with role and country on the next."""
     content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.BOILER)]
     for ln, nxt in pairwise(content):
         if ln.kind not in (Kind.PARA, Kind.HEADING) or nxt.kind not in (Kind.PARA, Kind.HEADING):
             continue
         name = ln.content.strip(" *_:")
-        if not looks_like_name(name):
+        # A one-word pen name counts only in a heading or a bold line of its own.
+        set_off = raws[ln.number - 1].lstrip()[:1] in ("#", "*", "_")
+        if not (looks_like_name(name) or (set_off and looks_like_pen_name(name))):
             continue
         found = role_line(nxt.content, resolve_country)
         if found is None:
@@ -363,6 +373,12 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
         ln = lines[i]
         if ln.kind == Kind.FOOTER:
             break
+        if ln.kind == Kind.NAME and ln.content.strip(" *_:") in experts:
+            # A known expert's name on its own line: they speak now (question-first pages
+            # give the role only at a first appearance).
+            close()
+            expert = ln.content.strip(" *_:")
+            continue
         if ln.kind in (Kind.BLANK, Kind.BOILER, Kind.NAME, Kind.ROLE):
             continue
         if ln.miss is not None:
