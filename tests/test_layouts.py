@@ -175,3 +175,46 @@ def test_each_layout_gives_the_answer_whole_and_without_markers(layout: str) -> 
     assert [(e.name, e.country) for e in st.experts] == [("Jane Doe", "Kazakhstan")]
     assert [q.text for q in st.questions] == [q]
     assert [text[x.start : x.end] for x in st.answers] == [a]
+
+
+LOCATE_STATES = {"Kazakhstan": "Kazakhstan", "Kazakh": "Kazakhstan", "Tashkent": "Uzbekistan"}
+
+
+def _locate(paragraph: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+    found = []
+    for surface in LOCATE_STATES:
+        start = paragraph.find(surface)
+        if start >= 0 and not paragraph[start + len(surface) : start + len(surface) + 1].isalpha():
+            found.append((start, start + len(surface), surface))
+    return sorted(found), []
+
+
+INTERVIEW = (
+    "Grain and Rails\n\nA lead about the harvest.\n\n"
+    "This week we spoke to Marat Ospanov, a Kazakh agronomist at the Steppe Grain Institute.\n\n"
+    "Q: Will grain exports grow?\n\nA: They will. Rail capacity is the limit.\n\n"
+    "Rail is the real question.\n\n"
+    "{second}\n\n"
+    "Q: Will grain exports grow?\n\nA: Not this year.\n"
+)
+
+
+def test_an_interview_takes_its_experts_from_the_introductions() -> None:
+    text = INTERVIEW.format(second="Lola Karimova (Uzbekistan) runs a logistics firm in Tashkent.")
+    st = parse_structure(text, lambda c: c in LOCATE_STATES or c == "Uzbekistan", _locate)
+    assert [(e.name, e.country) for e in st.experts] == [
+        ("Marat Ospanov", "Kazakh"),
+        ("Lola Karimova", "Tashkent"),
+    ]
+    assert [(a.expert, text[a.start : a.end]) for a in st.answers] == [
+        ("Marat Ospanov", "They will. Rail capacity is the limit.\n\nRail is the real question."),
+        ("Lola Karimova", "Not this year."),
+    ]
+
+
+def test_an_introduction_of_two_people_is_never_guessed() -> None:
+    second = "Our guests, Lola Karimova and Aziz Nurov, from Tashkent, disagree."
+    text = INTERVIEW.format(second=second)
+    st = parse_structure(text, LOCATE_STATES.__contains__, _locate)
+    assert "Not this year." not in {text[a.start : a.end] for a in st.answers}
+    assert st.ambiguous and "names 2 people at once" in st.ambiguous[0][1]

@@ -244,6 +244,15 @@ def _names_a_state(gazetteer: Gazetteer, surface: str) -> bool:
     )
 
 
+def _states_and_people(
+    gazetteer: Gazetteer, paragraph: str
+) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """The states a paragraph names (by name, demonym or capital) and the known people in it."""
+    found = gazetteer.find(paragraph)
+    states = [(m.start, m.end, m.surface) for m in found if m.kind == "state"]
+    return states, [m.surface for m in found if m.kind == "person"]
+
+
 def _year(date: str) -> str | None:
     m = re.match(r"^(\d{4})", date.strip())
     return m.group(1) if m else None
@@ -500,7 +509,11 @@ def extract_article(
     slug: str | None = None,
 ) -> Extraction:
     """Extract one article into its own graph; InputError when no expert or answer is found."""
-    st = parse_structure(article.text, lambda surface: _names_a_state(gazetteer, surface))
+    st = parse_structure(
+        article.text,
+        lambda surface: _names_a_state(gazetteer, surface),
+        lambda paragraph: _states_and_people(gazetteer, paragraph),
+    )
     _check_structure(st, article)
     title = st.title or str(article.meta.get("title") or article.name)
     slug = slug or article_slug(article, st.title or article.meta.get("title"))

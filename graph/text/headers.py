@@ -30,6 +30,7 @@ __all__ = [
     "Header",
     "looks_like_name",
     "looks_like_pen_name",
+    "names_a_body",
     "near_miss",
     "parse_header",
     "role_line",
@@ -93,7 +94,8 @@ _ORG_WORDS = re.compile(
 # Words that make a capitalized phrase a body or an event, never a person.
 _NOT_PERSON = re.compile(
     r"\b(Organi[sz]ation|Union|Treaty|Alliance|Community|Federation|Republic|Party|Movement|"
-    r"Coalition|Conference|Summit|Declaration|Agreement|Strategy|Corridor|Pipeline)\b"
+    r"Coalition|Conference|Summit|Declaration|Agreement|Strategy|Corridor|Pipeline|Studies|"
+    r"Research|Affairs|Relations|Policy|Economics|Sciences)\b"
 )
 _QUOTED = re.compile(r"[“\"«](?P<name>[^”\"»]{2,100})[”\"»]")
 _ROLE_SPLIT = re.compile(r"^(?P<role>.+?)\s+(?:of|at|with|from|in)\s+(?:the\s+)?(?P<org>.+)$")
@@ -273,7 +275,12 @@ def role_line(line: str, resolve_country: Resolver) -> tuple[str | None, str | N
 _LOOKS = re.compile(r"^(?P<name>(?:\S+\s+){1,4}?\S+?)\s*(?:,|\(|\s[–—-]\s|[–—])")
 
 
-def _is_body(name: str) -> bool:
+def names_a_body(name: str) -> bool:
+    """True when a capitalized phrase names an organization or an event, not a person.
+
+    >>> names_a_body("Caspian Policy Institute"), names_a_body("Jane Doe")
+    (True, False)
+    """
     return _ORG_WORDS.search(name) is not None or _NOT_PERSON.search(name) is not None
 
 
@@ -289,10 +296,10 @@ def near_miss(line: str, resolve_country: Resolver) -> str | None:
     text, _ = _unemphasized(line)
     if parse_header(line, resolve_country) is not None or not _standalone(text):
         return None
-    if looks_like_name(text.strip(" :")) and not _is_body(text):
+    if looks_like_name(text.strip(" :")) and not names_a_body(text):
         return "is a bare name, with no role and no country on it or on the next line"
     m = _LOOKS.match(text)
-    if m is None or not looks_like_name(m.group("name")) or _is_body(m.group("name")):
+    if m is None or not looks_like_name(m.group("name")) or names_a_body(m.group("name")):
         return None
     paren = re.search(r"\((?P<inner>[^()\n]{2,60})\)", text)
     if paren and not resolve_country(paren.group("inner").strip()):

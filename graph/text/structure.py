@@ -37,6 +37,7 @@ from cakg.graph.text.headers import (
     role_line,
 )
 from cakg.graph.text.headers import split_role_affiliation as split_role_affiliation
+from cakg.graph.text.interview import introduced, named
 
 __all__ = [
     "AnswerBlock",
@@ -45,6 +46,11 @@ __all__ = [
     "QuestionLine",
     "parse_structure",
 ]
+
+
+# The states a paragraph names, as (start, end, surface), and the people the reference
+# data knows; given by the caller, who has the gazetteer.
+Locator = Callable[[str], tuple[list[tuple[int, int, str]], list[str]]]
 
 
 class Kind(Enum):
@@ -273,6 +279,42 @@ def _name_then_role(
         ln.header = ExpertHeader(name, role, affiliation, country, ln.number, ln.start, nxt.end)
 
 
+def _introductions(lines: list[_Line], locate: Locator) -> None:
+    """Interview layout: the paragraph right before a question that introduces one person.
+
+    Where header lines introduce experts, only paragraphs above the first header are read
+    so: below it, a paragraph before a question is the end of an answer.
+    """
+    first_header = next(
+        (i for i, ln in enumerate(lines) if ln.kind in (Kind.HEADER, Kind.INLINE)), len(lines)
+    )
+    content = [ln for ln in lines[:first_header] if ln.kind not in (Kind.BLANK, Kind.BOILER)]
+    experts = {ln.header.name for ln in lines if ln.header is not None}
+    found: list[tuple[_Line, list[str]]] = []
+    for ln, nxt in pairwise(content):
+        if ln.kind != Kind.PARA or nxt.kind != Kind.QUESTION:
+            continue
+        states, known = locate(ln.content)
+        people = introduced(ln.content, states, known)
+        if len(people) == 1:
+            (name, country), ln.miss = people[0], None
+            ln.kind = Kind.HEADER
+            ln.header = ExpertHeader(name, None, None, country, ln.number, ln.start, ln.end)
+            experts.add(name)
+        elif people:
+            ln.miss = _several([n for n, _ in people])
+        else:
+            found.append((ln, named(ln.content, known)))
+    # Several experts named together right before a question: whose answer follows?
+    for ln, names in found:
+        if len(names) >= 2 and experts.intersection(names):
+            ln.miss = _several(names)
+
+
+def _several(names: list[str]) -> str:
+    return f"names {len(names)} people at once ({' and '.join(names)}) before a question"
+
+
 def _publisher(content: str) -> str | None:
     m = re.match(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<name>.+)$", content, re.IGNORECASE)
     return m.group("name").strip() if m else None
@@ -299,11 +341,15 @@ def _roster(
     return found
 
 
-def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> ArticleStructure:
+def parse_structure(
+    text: str, resolve_country: Callable[[str], bool], locate: Locator | None = None
+) -> ArticleStructure:
     """Find title, lead, experts, questions and answers; offsets index `text`.
 
     `resolve_country` says whether a header's parenthesized text names a state: only then
-    is the line an expert header (so "(see above):" never makes a person).
+    is the line an expert header (so "(see above):" never makes a person). `locate` finds
+    the states a paragraph names (and the people the reference data knows), for articles
+    whose experts are introduced in prose.
     """
     raws = text.split("\n")
     lines: list[_Line] = []
@@ -313,6 +359,8 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
         lines.append(_Line(i, start, end, content, asks=_ASKS.match(raw) is not None))
         offset += len(raw) + 1
     _classify(lines, raws, resolve_country)
+    if locate is not None:
+        _introductions(lines, locate)
 
     warnings: list[str] = []
     ambiguous: list[tuple[int, str]] = []
@@ -429,6 +477,10 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
                 and nxt.kind == Kind.INLINE
             ):
                 expert = None
+            continue
+        if ln.kind == Kind.HEADING and raws[ln.number - 1].lstrip().startswith("#"):
+            # A Markdown section heading between answers is the page's, never an answer's.
+            close()
             continue
         # A paragraph (or a heading-like short line inside an answer).
         if expert is None or question is None:
