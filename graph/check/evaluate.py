@@ -93,9 +93,9 @@ def evaluate_extraction(
     text = ex.article.text
 
     # Experts: name and country.
-    def state_iri(label: str) -> URIRef | None:
-        for m in gazetteer.find(label):
-            if m.kind == "state" and m.start == 0 and m.end == len(label):
+    def state_iri(label: str | None) -> URIRef | None:
+        for m in gazetteer.find(label or ""):
+            if m.kind == "state" and m.start == 0 and m.end == len(label or ""):
                 return m.iri
         return None
 

@@ -339,7 +339,8 @@ def _article_record(ctx: _Context, st: ArticleStructure, slug: str, title: str) 
 def _expert(ctx: _Context, h: ExpertHeader) -> ExpertRecord:
     iri = ctx.minted(ctx.minter.person(h.name), h.name)
     affiliation = ctx.organization(h.affiliation) if h.affiliation else None
-    return ExpertRecord(iri, h.name, h.role or None, affiliation, ctx.state_of(h.country))
+    nationality = ctx.state_of(h.country) if h.country is not None else None
+    return ExpertRecord(iri, h.name, h.role or None, affiliation, nationality)
 
 
 def _question_subject(

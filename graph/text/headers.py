@@ -97,6 +97,13 @@ _NOT_PERSON = re.compile(
     r"Coalition|Conference|Summit|Declaration|Agreement|Strategy|Corridor|Pipeline|Studies|"
     r"Research|Affairs|Relations|Policy|Economics|Sciences)\b"
 )
+# What a role or an affiliation says, so that "Name, words:" is a header, not a lead-in.
+_ROLE_WORDS = re.compile(
+    r"\b(analyst|researcher|fellow|professor|lecturer|director|head|expert|economist|"
+    r"scientist|scholar|journalist|editor|adviser|advisor|consultant|chair|dean|founder)\b|"
+    + _ORG_WORDS.pattern,
+    re.IGNORECASE,
+)
 _QUOTED = re.compile(r"[“\"«](?P<name>[^”\"»]{2,100})[”\"»]")
 _ROLE_SPLIT = re.compile(r"^(?P<role>.+?)\s+(?:of|at|with|from|in)\s+(?:the\s+)?(?P<org>.+)$")
 
@@ -156,7 +163,7 @@ class Header:
     name: str
     role: str | None
     affiliation: str | None
-    country: str
+    country: str | None  # None: the header names no state (the build warns)
     tail: int | None  # offset in the line where answer text follows the header, if any
     colon: bool = True  # False: a line with no colon, which a participants' list also has
 
@@ -234,6 +241,10 @@ def parse_header(line: str, resolve_country: Resolver) -> Header | None:
             return Header(
                 m.group("name").strip(), role, affiliation, country, _tail(m, index), colon
             )
+        if m.group("tail") == "" and _ROLE_WORDS.search(m.group("rest")):
+            # "Name, role, Institution:" on its own line: an expert of no stated country.
+            role, affiliation = split_role_affiliation(m.group("rest"))
+            return Header(m.group("name").strip(), role, affiliation, None, None)
     return None
 
 
@@ -296,6 +307,8 @@ def near_miss(line: str, resolve_country: Resolver) -> str | None:
     text, _ = _unemphasized(line)
     if parse_header(line, resolve_country) is not None or not _standalone(text):
         return None
+    if text.endswith(":") and role_line(text, resolve_country) is not None:
+        return "gives a role and a country but no name"
     if looks_like_name(text.strip(" :")) and not names_a_body(text):
         return "is a bare name, with no role and no country on it or on the next line"
     m = _LOOKS.match(text)

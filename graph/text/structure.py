@@ -73,7 +73,7 @@ class ExpertHeader:
     name: str
     role: str | None
     affiliation: str | None
-    country: str
+    country: str | None  # None when the header names no state
     line: int
     start: int  # span of the header's text (without markup)
     end: int
@@ -234,6 +234,7 @@ def _classify(lines: list[_Line], raws: list[str], resolve_country: Callable[[st
             continue
         ln.kind = Kind.PARA
     _participants(lines)
+    _quoted_attributions(lines)
     _name_then_role(lines, raws, resolve_country)
     names = {ln.header.name for ln in lines if ln.header is not None}
     for ln in lines:
@@ -241,6 +242,29 @@ def _classify(lines: list[_Line], raws: list[str], resolve_country: Callable[[st
             ln.kind = Kind.NAME
         elif ln.kind in (Kind.PARA, Kind.HEADING):
             ln.miss = near_miss(ln.content, resolve_country)
+
+
+_QUOTATION = re.compile(r"^[“\"«„].*[”\"»“]$")
+
+
+def _quoted_attributions(lines: list[_Line]) -> None:
+    """A header-shaped line inside an answer that attributes the quotation under it.
+
+    The answer runs on after the quotation (a paragraph, not a question): the quoted
+    person is cited by the expert, and the line and quotation stay in the expert's answer.
+    """
+    content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.BOILER)]
+    for before, ln, quote, after in zip(
+        content, content[1:], content[2:], content[3:], strict=False
+    ):
+        if (
+            ln.kind == Kind.HEADER
+            and before.kind == Kind.PARA
+            and quote.kind == Kind.PARA
+            and after.kind == Kind.PARA
+            and _QUOTATION.match(quote.content)
+        ):
+            ln.kind, ln.header = Kind.PARA, None
 
 
 def _participants(lines: list[_Line]) -> None:
@@ -450,6 +474,10 @@ def parse_structure(
             close()
             orphaned_by = None
             assert ln.header is not None
+            if ln.header.country is None:
+                warnings.append(
+                    f"line {ln.number}: the header of {ln.header.name} names no country"
+                )
             expert = ln.header.name
             experts.setdefault(expert, ln.header)
             if ln.kind == Kind.INLINE and question is not None and ln.inline_start is not None:
