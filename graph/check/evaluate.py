@@ -22,9 +22,17 @@ from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction
 from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
-from cakg.graph.text.reader import ArticleText, bundled_article, read_article
+from cakg.graph.text.reader import ARTICLE_SUFFIXES, ArticleText, bundled_article, read_article
 
-__all__ = ["EvaluationReport", "Measure", "evaluate_article", "evaluate_extraction", "load_gold"]
+__all__ = [
+    "EvaluationReport",
+    "FamilyRow",
+    "Measure",
+    "evaluate_article",
+    "evaluate_extraction",
+    "evaluate_families",
+    "load_gold",
+]
 
 
 @dataclass
@@ -191,3 +199,77 @@ def evaluate_article(
     _, extractions, _ = build_knowledge_graph([text], base=minter.base)
     gazetteer = Gazetteer.from_graph(reference_graph(minter))
     return evaluate_extraction(extractions[0], gold, gazetteer, minter)
+
+
+@dataclass
+class FamilyRow:
+    """The figures of one layout family: measures summed over its articles."""
+
+    family: str
+    articles: int = 0
+    experts: Measure = field(default_factory=lambda: Measure("experts", 0, 0, 0))
+    answers: Measure = field(default_factory=lambda: Measure("answers", 0, 0, 0))
+    mentions: Measure = field(default_factory=lambda: Measure("mentions", 0, 0, 0))
+    trend_correct: int = 0
+    trend_n: int = 0
+    offsets_exact: int = 0
+    offsets_total: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def trend_accuracy(self) -> float:
+        return self.trend_correct / self.trend_n if self.trend_n else 1.0
+
+    def add(self, report: EvaluationReport) -> None:
+        self.articles += 1
+        for name, total in (("experts", self.experts), ("answers", self.answers)):
+            _add(total, report.measure(name))
+        for m in report.measures:
+            if m.name.startswith("mentions"):
+                _add(self.mentions, m)
+        self.trend_correct += report.trend_correct
+        self.trend_n += report.trend_n
+        self.offsets_exact += report.offsets_exact
+        self.offsets_total += report.offsets_total
+        self.errors.extend(f"{report.article}: {e}" for e in report.errors)
+
+    def refused(self, article: str, gold: dict[str, Any], error: InputError) -> None:
+        """An article that did not build: nothing found, everything of its gold missed."""
+        self.articles += 1
+        self.experts.expected += len(gold["experts"])
+        self.answers.expected += len(gold["answers"])
+        self.errors.append(f"{article}: not built: {error.message}")
+
+
+def _add(total: Measure, m: Measure) -> None:
+    total.true_positives += m.true_positives
+    total.predicted += m.predicted
+    total.expected += m.expected
+
+
+def evaluate_families(folders: list[Path], *, base: str | None = None) -> list[FamilyRow]:
+    """Evaluate every article of the folders that has a gold file in ``gold/``, by layout family.
+
+    The family is the gold's ``layout`` (``expert-blocks`` when it has none); gold files of
+    another kind (near misses, with ``expect``) are left out.
+    """
+    rows: dict[str, FamilyRow] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError("not a folder of articles with a gold/ folder", path=folder)
+        for article in sorted(folder.iterdir()):
+            gold_path = folder / "gold" / f"{article.stem}.yaml"
+            if article.suffix.lower() not in ARTICLE_SUFFIXES or not gold_path.is_file():
+                continue
+            gold = load_gold(gold_path)
+            if "expect" in gold:
+                continue
+            row = rows.setdefault(str(gold.get("layout") or "expert-blocks"), FamilyRow(""))
+            row.family = str(gold.get("layout") or "expert-blocks")
+            try:
+                row.add(evaluate_article(article, gold_path, base=base))
+            except InputError as exc:
+                row.refused(article.name, gold, exc)
+    if not rows:
+        raise InputError("no article with a gold file (gold/<stem>.yaml) in the folders")
+    return list(rows.values())
