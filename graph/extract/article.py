@@ -279,10 +279,10 @@ def _template(text: str, offset: int, state_matches: Sequence[Match]) -> str:
 # The layouts structure recognition reads (graph/text/headers.py, structure.py), named in
 # the refusal so that a researcher sees what to look for; the README shows each.
 LAYOUTS = (
-    "a header 'Name, role, Institution (Country):' (colon optional; the country may come "
-    "first or stand bare after a dash or comma), a name line with 'role, Institution "
-    "(Country)' under it, or 'Name (Country): answer' under topic headings; questions end "
-    "in '?' or follow 'Q:' (see the README, 'What an article must look like')"
+    "expert headers such as 'Name, role, Institution (Country):', a name line with "
+    "'role, Institution (Country)' under it, an interview guest introduced before the "
+    "first question, 'Name (Country): answer' under topic headings (see the README, "
+    "'What an article must look like')"
 )
 
 
