@@ -166,6 +166,8 @@ def test_no_expert_names_the_closest_line_and_the_layouts(tmp_path: Path) -> Non
         # Interview markers.
         "Jane Doe, senior fellow, Caspian Policy Institute (Kazakhstan)\n\nQ: {q}\n\nA: {a}\n",
         "**Jane Doe** (Kazakhstan), senior fellow\n\n**Q:** {q}\n\n**A:** {a}\n",
+        # A numbered question line.
+        "Jane Doe, senior fellow (Kazakhstan)\n\n1. {q}\n\n{a}\n",
     ],
 )
 def test_each_layout_gives_the_answer_whole_and_without_markers(layout: str) -> None:

@@ -25,6 +25,7 @@ from cakg.graph.namespaces import DEFAULT_BASE, Minter
 from cakg.graph.text.reader import ARTICLE_SUFFIXES, ArticleText, bundled_article, read_article
 
 __all__ = [
+    "FAMILY_COLUMNS",
     "EvaluationReport",
     "FamilyRow",
     "Measure",
@@ -201,6 +202,18 @@ def evaluate_article(
     return evaluate_extraction(extractions[0], gold, gazetteer, minter)
 
 
+#: The columns of :meth:`FamilyRow.cells`.
+FAMILY_COLUMNS = (
+    "family",
+    "articles",
+    "experts P/R",
+    "answers P/R",
+    "mentions P/R",
+    "trend",
+    "exact",
+)
+
+
 @dataclass
 class FamilyRow:
     """The figures of one layout family: measures summed over its articles."""
@@ -219,6 +232,17 @@ class FamilyRow:
     @property
     def trend_accuracy(self) -> float:
         return self.trend_correct / self.trend_n if self.trend_n else 1.0
+
+    def cells(self) -> list[str]:
+        """The row as the table shows it (:data:`FAMILY_COLUMNS`)."""
+        measures = (self.experts, self.answers, self.mentions)
+        return [
+            self.family,
+            str(self.articles),
+            *(f"{m.precision:.2f}/{m.recall:.2f}" for m in measures),
+            f"{self.trend_accuracy:.2f} ({self.trend_n})",
+            f"{self.offsets_exact}/{self.offsets_total}",
+        ]
 
     def add(self, report: EvaluationReport) -> None:
         self.articles += 1

@@ -250,7 +250,10 @@ def parse_header(line: str, resolve_country: Resolver) -> Header | None:
 
 def _standalone(text: str) -> bool:
     """A line that is a label, not a sentence: short and without a sentence's end."""
-    return len(text) <= 240 and not re.search(r"[.!?…;]$|[.!?]\s+[A-Z]", text.rstrip(" :"))
+    # An initial ("A. K. Nurmatov") is no sentence end.
+    return len(text) <= 240 and not re.search(
+        r"(?<!\b[A-Z])[.!?…;]$|(?<!\b[A-Z])[.!?]\s+[A-Z]", text.rstrip(" :")
+    )
 
 
 def _bare_country(rest: str, resolve_country: Resolver) -> tuple[str, str] | None:

@@ -226,6 +226,11 @@ def _classify(lines: list[_Line], raws: list[str], resolve_country: Callable[[st
                 ln.kind = Kind.HEADER
                 ln.loose = not h.colon
             continue
+        # A numbered question ("2. Will ...?"): the number is the list's, not the question's.
+        number = re.match(r"\d{1,2}[.)]\s+", ln.content)
+        if number and _is_question(ln.content[number.end() :]):
+            ln.start += number.end()
+            ln.content = ln.content[number.end() :]
         if ln.asks or _is_question(ln.content):
             ln.kind = Kind.QUESTION
             continue

@@ -199,29 +199,14 @@ def evaluate(article: Path, gold: Path | None, verbose: bool) -> None:
     With a folder and no GOLD: every article that has gold/<stem>.yaml, one row per layout
     family (the gold's `layout`).
     """
-    from cakg.graph.check.evaluate import evaluate_article, evaluate_families
+    from cakg.graph.check.evaluate import FAMILY_COLUMNS, evaluate_article, evaluate_families
 
     if gold is None:
         if not article.is_dir():
             raise click.UsageError("give the GOLD file, or a folder of articles with gold/")
         rows = evaluate_families([article])
-        print_table(
-            f"evaluation of {article} by layout family",
-            ["family", "articles", "experts P/R", "answers P/R", "mentions P/R", "trend", "exact"],
-            [
-                [
-                    r.family,
-                    str(r.articles),
-                    *(
-                        f"{m.precision:.2f}/{m.recall:.2f}"
-                        for m in (r.experts, r.answers, r.mentions)
-                    ),
-                    f"{r.trend_accuracy:.2f} ({r.trend_n})",
-                    f"{r.offsets_exact}/{r.offsets_total}",
-                ]
-                for r in rows
-            ],
-        )
+        title = f"evaluation of {article} by layout family"
+        print_table(title, list(FAMILY_COLUMNS), [r.cells() for r in rows])
         for r in rows:
             for error in r.errors if verbose else [e for e in r.errors if "not built" in e]:
                 console.print(f"{r.family}: {error}", markup=False)
