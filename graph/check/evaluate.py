@@ -214,55 +214,49 @@ FAMILY_COLUMNS = (
 )
 
 
+def _empty_total() -> EvaluationReport:
+    return EvaluationReport("", [Measure(n, 0, 0, 0) for n in ("experts", "answers", "mentions")])
+
+
 @dataclass
 class FamilyRow:
     """The figures of one layout family: measures summed over its articles."""
 
     family: str
     articles: int = 0
-    experts: Measure = field(default_factory=lambda: Measure("experts", 0, 0, 0))
-    answers: Measure = field(default_factory=lambda: Measure("answers", 0, 0, 0))
-    mentions: Measure = field(default_factory=lambda: Measure("mentions", 0, 0, 0))
-    trend_correct: int = 0
-    trend_n: int = 0
-    offsets_exact: int = 0
-    offsets_total: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def trend_accuracy(self) -> float:
-        return self.trend_correct / self.trend_n if self.trend_n else 1.0
+    total: EvaluationReport = field(default_factory=_empty_total)
 
     def cells(self) -> list[str]:
         """The row as the table shows it (:data:`FAMILY_COLUMNS`)."""
-        measures = (self.experts, self.answers, self.mentions)
+        t = self.total
         return [
             self.family,
             str(self.articles),
-            *(f"{m.precision:.2f}/{m.recall:.2f}" for m in measures),
-            f"{self.trend_accuracy:.2f} ({self.trend_n})",
-            f"{self.offsets_exact}/{self.offsets_total}",
+            *(f"{m.precision:.2f}/{m.recall:.2f}" for m in t.measures),
+            f"{t.trend_accuracy:.2f} ({t.trend_n})",
+            f"{t.offsets_exact}/{t.offsets_total}",
         ]
 
     def add(self, report: EvaluationReport) -> None:
         self.articles += 1
-        for name, total in (("experts", self.experts), ("answers", self.answers)):
-            _add(total, report.measure(name))
+        t = self.total
+        for name in ("experts", "answers"):
+            _add(t.measure(name), report.measure(name))
         for m in report.measures:
             if m.name.startswith("mentions"):
-                _add(self.mentions, m)
-        self.trend_correct += report.trend_correct
-        self.trend_n += report.trend_n
-        self.offsets_exact += report.offsets_exact
-        self.offsets_total += report.offsets_total
-        self.errors.extend(f"{report.article}: {e}" for e in report.errors)
+                _add(t.measure("mentions"), m)
+        t.trend_correct += report.trend_correct
+        t.trend_n += report.trend_n
+        t.offsets_exact += report.offsets_exact
+        t.offsets_total += report.offsets_total
+        t.errors.extend(f"{report.article}: {e}" for e in report.errors)
 
     def refused(self, article: str, gold: dict[str, Any], error: InputError) -> None:
         """An article that did not build: nothing found, everything of its gold missed."""
         self.articles += 1
-        self.experts.expected += len(gold["experts"])
-        self.answers.expected += len(gold["answers"])
-        self.errors.append(f"{article}: not built: {error.message}")
+        self.total.measure("experts").expected += len(gold["experts"])
+        self.total.measure("answers").expected += len(gold["answers"])
+        self.total.errors.append(f"{article}: not built: {error.message}")
 
 
 def _add(total: Measure, m: Measure) -> None:

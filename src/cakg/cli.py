@@ -208,7 +208,8 @@ def evaluate(article: Path, gold: Path | None, verbose: bool) -> None:
         title = f"evaluation of {article} by layout family"
         print_table(title, list(FAMILY_COLUMNS), [r.cells() for r in rows])
         for r in rows:
-            for error in r.errors if verbose else [e for e in r.errors if "not built" in e]:
+            errors = r.total.errors
+            for error in errors if verbose else [e for e in errors if "not built" in e]:
                 console.print(f"{r.family}: {error}", markup=False)
         return
     report = evaluate_article(article, gold)
