@@ -204,9 +204,9 @@ INTERVIEW = (
 def test_an_interview_takes_its_experts_from_the_introductions() -> None:
     text = INTERVIEW.format(second="Lola Karimova (Uzbekistan) runs a logistics firm in Tashkent.")
     st = parse_structure(text, lambda c: c in LOCATE_STATES or c == "Uzbekistan", _locate)
-    assert [(e.name, e.country) for e in st.experts] == [
-        ("Marat Ospanov", "Kazakh"),
-        ("Lola Karimova", "Tashkent"),
+    assert [(e.name, e.country, e.role, e.affiliation) for e in st.experts] == [
+        ("Marat Ospanov", "Kazakh", "agronomist", "Steppe Grain Institute"),
+        ("Lola Karimova", "Tashkent", None, None),
     ]
     assert [(a.expert, text[a.start : a.end]) for a in st.answers] == [
         ("Marat Ospanov", "They will. Rail capacity is the limit.\n\nRail is the real question."),

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from cakg.graph.text.headers import looks_like_name, names_a_body
 
-__all__ = ["introduced", "named"]
+__all__ = ["introduced", "named", "role_in"]
 
 # A run of capitalized words with the particles and marks of regional names.
 _CANDIDATE = re.compile(
@@ -104,3 +104,47 @@ def _trim(name: str) -> str:
     while len(words) > 2 and (words[0].lower() in _OPENERS or not looks_like_name(" ".join(words))):
         words = words[1:]
     return " ".join(words)
+
+
+_CLAUSE_END = re.compile(r"[,;]\s|\.\s|\.$|\s(?:who|which|whose|and has|sees|says)\s")
+_LEAD_WORDS = re.compile(r"^(?:(?:is|was|now|currently|an?|the)\s+)+")
+_AT = re.compile(r"\s+(?:at|with|of|from)\s+(?:the\s+)?(?=[A-Z])")
+_CAPITALIZED = re.compile(r"^[A-Z][\w&'’\-]*(?:\s+(?:[A-Z][\w&'’\-]*|of|and|for|on|the|&))*$")
+
+
+def role_in(
+    paragraph: str, name: str, states: Sequence[tuple[int, int, str]]
+) -> tuple[str | None, str | None]:
+    """(role, affiliation) from the apposition after an introduced name, where it gives them.
+
+    >>> role_in("Jane Doe, an economist at the Steppe Institute, agrees.", "Jane Doe", [])
+    ('economist', 'Steppe Institute')
+    """
+    start = paragraph.find(name)
+    if start < 0:
+        return None, None
+    at = start + len(name)
+    # Only an apposition or "is/was" says what the person is ("runs a firm" is no role).
+    skip = re.match(r"\s*(?:\([^)]*\))?(?:\s*,\s*|\s+(?=(?:is|was)\s))", paragraph[at:])
+    if skip is None:
+        return None, None
+    at += skip.end()
+    end_match = _CLAUSE_END.search(paragraph, at)
+    end = end_match.start() if end_match else len(paragraph)
+    lead = _LEAD_WORDS.match(paragraph[at:end])
+    at += lead.end() if lead else 0
+    for s, e, _ in states:
+        if s == at:  # a demonym is the country, not the role ("an Uzbek demographer")
+            at = e + 1
+        elif at < s < end:
+            place = re.search(r"\s(?:in|from)\s+$", paragraph[at:s])  # "... in Bishkek"
+            if place:
+                end = min(end, at + place.start())
+    clause = " ".join(paragraph[at:end].split())
+    if not clause or not clause[0].islower():
+        return None, None
+    for m in _AT.finditer(clause):
+        org = clause[m.end() :]
+        if _CAPITALIZED.match(org):
+            return clause[: m.start()] or None, org
+    return clause, None

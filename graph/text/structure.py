@@ -37,7 +37,7 @@ from cakg.graph.text.headers import (
     role_line,
 )
 from cakg.graph.text.headers import split_role_affiliation as split_role_affiliation
-from cakg.graph.text.interview import introduced, named
+from cakg.graph.text.interview import introduced, named, role_in
 
 __all__ = [
     "AnswerBlock",
@@ -327,8 +327,9 @@ def _introductions(lines: list[_Line], locate: Locator) -> None:
         people = introduced(ln.content, states, known)
         if len(people) == 1:
             (name, country), ln.miss = people[0], None
+            role, affiliation = role_in(ln.content, name, states)
             ln.kind = Kind.HEADER
-            ln.header = ExpertHeader(name, None, None, country, ln.number, ln.start, ln.end)
+            ln.header = ExpertHeader(name, role, affiliation, country, ln.number, ln.start, ln.end)
             experts.add(name)
         elif people:
             ln.miss = _several([n for n, _ in people])
