@@ -30,7 +30,8 @@ from cakg.graph.info import TRIPLES, triple_count
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
 from cakg.graph.ontology import materialize, ontology_graph
 from cakg.graph.store.dataset import KnowledgeGraph
-from cakg.graph.text.reader import ArticleText, bundled_article, read_article
+from cakg.graph.text.reader import ArticleText, bundled_article
+from cakg.graph.text.sources import cache_pages, read_sources
 
 __all__ = ["BuildReport", "build_graph", "build_knowledge_graph"]
 
@@ -47,10 +48,10 @@ class BuildReport:
     violations: int = 0
 
 
-def _read_all(paths: Sequence[Path]) -> list[ArticleText]:
-    if not paths:
+def _read_all(sources: Sequence[Path | str]) -> list[ArticleText]:
+    if not sources:
         return [bundled_article()]
-    return [read_article(Path(p)) for p in paths]
+    return read_sources(sources)
 
 
 def build_knowledge_graph(
@@ -132,7 +133,7 @@ def _counts(merged: Graph, extractions: Sequence[Extraction]) -> dict[str, int]:
 
 
 def build_graph(
-    articles: Sequence[Path],
+    articles: Sequence[Path | str],
     out_dir: Path,
     *,
     base: str | None = None,
@@ -140,7 +141,11 @@ def build_graph(
     validate: bool = True,
     progress: Any = None,
 ) -> BuildReport:
-    """Build the graph of `articles` (none: the bundled article) into out_dir/kg.trig and kg.ttl."""
+    """Build the graph of `articles` (none: the bundled article) into out_dir/kg.trig and kg.ttl.
+
+    An article is a file, a folder of them, ``-`` (standard input) or an http(s) URL;
+    fetched pages are kept in out_dir/sources for an offline rebuild.
+    """
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("output path exists and is not a folder", path=out_dir)
     texts = _read_all(articles)
@@ -164,4 +169,5 @@ def build_graph(
     from cakg.graph.publish.export import write_exports
 
     report.written = write_exports(kg, out_dir, ("trig", "ttl"))
+    report.written += cache_pages(texts, out_dir)
     return report

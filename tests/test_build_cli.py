@@ -32,7 +32,9 @@ def test_bundled_build_writes_graph(tmp_path: Path) -> None:
     ("name", "message"),
     [
         ("empty.txt", "empty"),
-        ("binary.bin", "binary"),
+        ("binary.bin", "is a PNG image"),
+        ("report.pdf", "is a PDF document"),
+        ("utf16.txt", "is UTF-16 text"),
         ("latin1.txt", "not UTF-8"),
         ("no-experts.txt", "no expert found"),
     ],
@@ -54,7 +56,8 @@ def test_latin1_error_names_the_line(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    for target, message in ((tmp_path / "nope.txt", "no such file"), (tmp_path, "directory")):
+    targets = ((tmp_path / "nope.txt", "no such file"), (tmp_path, "holds no article"))
+    for target, message in targets:
         code, _, err = _run(["build", str(target), "-o", str(tmp_path / "out")])
         assert code == 2 and message in err and str(target) in err
     assert not (tmp_path / "out").exists()
@@ -153,7 +156,6 @@ ENDPOINT = "http://127.0.0.1:9/sparql"
 @pytest.mark.parametrize(
     "args",
     [
-        ["build", URL],
         ["build", "--curation", URL],
         ["validate", URL],
         ["reason", URL],

@@ -8,15 +8,14 @@ where the SERVICE turns out to be string content (200) — the canary must stay 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
 import httpx
 import pytest
-from running_server import running_server
+from running_server import running_server, serving
 
 TOKEN = "secret-token-for-tests"
 
@@ -41,14 +40,8 @@ class _Canary(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def canary() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Canary) as url:
+        yield f"{url}/sparql"
 
 
 @pytest.fixture(scope="module")

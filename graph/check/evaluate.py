@@ -22,9 +22,18 @@ from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction
 from cakg.graph.io import read_yaml
 from cakg.graph.namespaces import DEFAULT_BASE, Minter
-from cakg.graph.text.reader import ArticleText, bundled_article, read_article
+from cakg.graph.text.reader import ARTICLE_SUFFIXES, ArticleText, bundled_article, read_article
 
-__all__ = ["EvaluationReport", "Measure", "evaluate_article", "evaluate_extraction", "load_gold"]
+__all__ = [
+    "FAMILY_COLUMNS",
+    "EvaluationReport",
+    "FamilyRow",
+    "Measure",
+    "evaluate_article",
+    "evaluate_extraction",
+    "evaluate_families",
+    "load_gold",
+]
 
 
 @dataclass
@@ -93,9 +102,9 @@ def evaluate_extraction(
     text = ex.article.text
 
     # Experts: name and country.
-    def state_iri(label: str) -> URIRef | None:
-        for m in gazetteer.find(label):
-            if m.kind == "state" and m.start == 0 and m.end == len(label):
+    def state_iri(label: str | None) -> URIRef | None:
+        for m in gazetteer.find(label or ""):
+            if m.kind == "state" and m.start == 0 and m.end == len(label or ""):
                 return m.iri
         return None
 
@@ -191,3 +200,94 @@ def evaluate_article(
     _, extractions, _ = build_knowledge_graph([text], base=minter.base)
     gazetteer = Gazetteer.from_graph(reference_graph(minter))
     return evaluate_extraction(extractions[0], gold, gazetteer, minter)
+
+
+#: The columns of :meth:`FamilyRow.cells`.
+FAMILY_COLUMNS = (
+    "family",
+    "articles",
+    "experts P/R",
+    "answers P/R",
+    "mentions P/R",
+    "trend",
+    "exact",
+)
+
+
+def _empty_total() -> EvaluationReport:
+    return EvaluationReport("", [Measure(n, 0, 0, 0) for n in ("experts", "answers", "mentions")])
+
+
+@dataclass
+class FamilyRow:
+    """The figures of one layout family: measures summed over its articles."""
+
+    family: str
+    articles: int = 0
+    total: EvaluationReport = field(default_factory=_empty_total)
+
+    def cells(self) -> list[str]:
+        """The row as the table shows it (:data:`FAMILY_COLUMNS`)."""
+        t = self.total
+        return [
+            self.family,
+            str(self.articles),
+            *(f"{m.precision:.2f}/{m.recall:.2f}" for m in t.measures),
+            f"{t.trend_accuracy:.2f} ({t.trend_n})",
+            f"{t.offsets_exact}/{t.offsets_total}",
+        ]
+
+    def add(self, report: EvaluationReport) -> None:
+        self.articles += 1
+        t = self.total
+        for name in ("experts", "answers"):
+            _add(t.measure(name), report.measure(name))
+        for m in report.measures:
+            if m.name.startswith("mentions"):
+                _add(t.measure("mentions"), m)
+        t.trend_correct += report.trend_correct
+        t.trend_n += report.trend_n
+        t.offsets_exact += report.offsets_exact
+        t.offsets_total += report.offsets_total
+        t.errors.extend(f"{report.article}: {e}" for e in report.errors)
+
+    def refused(self, article: str, gold: dict[str, Any], error: InputError) -> None:
+        """An article that did not build: nothing found, everything of its gold missed."""
+        self.articles += 1
+        self.total.measure("experts").expected += len(gold["experts"])
+        self.total.measure("answers").expected += len(gold["answers"])
+        self.total.errors.append(f"{article}: not built: {error.message}")
+
+
+def _add(total: Measure, m: Measure) -> None:
+    total.true_positives += m.true_positives
+    total.predicted += m.predicted
+    total.expected += m.expected
+
+
+def evaluate_families(folders: list[Path], *, base: str | None = None) -> list[FamilyRow]:
+    """Evaluate every article of the folders that has a gold file in ``gold/``, by layout family.
+
+    The family is the gold's ``layout`` (``expert-blocks`` when it has none); gold files of
+    another kind (near misses, with ``expect``) are left out.
+    """
+    rows: dict[str, FamilyRow] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError("not a folder of articles with a gold/ folder", path=folder)
+        for article in sorted(folder.iterdir()):
+            gold_path = folder / "gold" / f"{article.stem}.yaml"
+            if article.suffix.lower() not in ARTICLE_SUFFIXES or not gold_path.is_file():
+                continue
+            gold = load_gold(gold_path)
+            if "expect" in gold:
+                continue
+            row = rows.setdefault(str(gold.get("layout") or "expert-blocks"), FamilyRow(""))
+            row.family = str(gold.get("layout") or "expert-blocks")
+            try:
+                row.add(evaluate_article(article, gold_path, base=base))
+            except InputError as exc:
+                row.refused(article.name, gold, exc)
+    if not rows:
+        raise InputError("no article with a gold file (gold/<stem>.yaml) in the folders")
+    return list(rows.values())

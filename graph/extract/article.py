@@ -234,6 +234,25 @@ def _state_of(gazetteer: Gazetteer, surface: str) -> URIRef | None:
     return None
 
 
+def _names_a_state(gazetteer: Gazetteer, surface: str) -> bool:
+    """True when the whole of `surface` is a state's name ("Kazakhstan", "the USA"), not a
+    phrase that contains one ("Termez Centre for Afghan Studies")."""
+    surface = re.sub(r"^the\s+", "", surface.strip(), flags=re.IGNORECASE)
+    return any(
+        m.kind == "state" and m.start == 0 and m.end == len(surface)
+        for m in gazetteer.find(surface)
+    )
+
+
+def _states_and_people(
+    gazetteer: Gazetteer, paragraph: str
+) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """The states a paragraph names (by name, demonym or capital) and the known people in it."""
+    found = gazetteer.find(paragraph)
+    states = [(m.start, m.end, m.surface) for m in found if m.kind == "state"]
+    return states, [m.surface for m in found if m.kind == "person"]
+
+
 def _year(date: str) -> str | None:
     m = re.match(r"^(\d{4})", date.strip())
     return m.group(1) if m else None
@@ -257,14 +276,33 @@ def _template(text: str, offset: int, state_matches: Sequence[Match]) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
+# The layouts structure recognition reads (graph/text/headers.py, structure.py), named in
+# the refusal so that a researcher sees what to look for; the README shows each.
+LAYOUTS = (
+    "expert headers such as 'Name, role, Institution (Country):', a name line with "
+    "'role, Institution (Country)' under it, an interview guest introduced before the "
+    "first question, 'Name (Country): answer' under topic headings (see the README, "
+    "'What an article must look like')"
+)
+
+
 def _check_structure(st: ArticleStructure, article: ArticleText) -> None:
-    """InputError unless the article has at least one expert and one answer."""
+    """InputError unless the article has an expert and an answer, each of sure attribution."""
     where = article.path or article.name
     if not st.experts:
-        raise InputError(
-            "no expert found (expected a header line such as 'Name, role, affiliation (Country):')",
-            path=where,
-        )
+        if st.near_misses:
+            # A line with a role or a country on it is closer to a header than a bare name.
+            line, text, lacked = min(
+                st.near_misses, key=lambda m: (m[2].startswith("is a bare"), m[0])
+            )
+            shown = text if len(text) <= 80 else text[:77] + "..."
+            closest = f'closest: line {line}: "{shown}" {lacked}'
+        else:
+            closest = "no line names a person with a country"
+        raise InputError(f"no expert found ({closest}); layouts read: {LAYOUTS}", path=where)
+    if st.ambiguous:
+        line, why = st.ambiguous[0]
+        raise InputError(why, path=where, line=line)
     if not st.answers:
         raise InputError(
             "experts found but no answer (expected question lines ending in '?' "
@@ -293,13 +331,16 @@ def _article_record(ctx: _Context, st: ArticleStructure, slug: str, title: str) 
         activity=URIRef(f"{art}/extraction"),
         agent=ctx.minter.iri("software/cakg"),
         agent_label=f"cakg {__version__}",
+        derived_from=str(meta["derived_from"]) if meta.get("derived_from") else None,
+        retrieved=str(meta["retrieved"]) if meta.get("retrieved") else None,
     )
 
 
 def _expert(ctx: _Context, h: ExpertHeader) -> ExpertRecord:
     iri = ctx.minted(ctx.minter.person(h.name), h.name)
     affiliation = ctx.organization(h.affiliation) if h.affiliation else None
-    return ExpertRecord(iri, h.name, h.role or None, affiliation, ctx.state_of(h.country))
+    nationality = ctx.state_of(h.country) if h.country is not None else None
+    return ExpertRecord(iri, h.name, h.role or None, affiliation, nationality)
 
 
 def _question_subject(
@@ -469,7 +510,11 @@ def extract_article(
     slug: str | None = None,
 ) -> Extraction:
     """Extract one article into its own graph; InputError when no expert or answer is found."""
-    st = parse_structure(article.text, lambda surface: _state_of(gazetteer, surface) is not None)
+    st = parse_structure(
+        article.text,
+        lambda surface: _names_a_state(gazetteer, surface),
+        lambda paragraph: _states_and_people(gazetteer, paragraph),
+    )
     _check_structure(st, article)
     title = st.title or str(article.meta.get("title") or article.name)
     slug = slug or article_slug(article, st.title or article.meta.get("title"))

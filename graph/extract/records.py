@@ -126,6 +126,8 @@ class ArticleRecord:
     activity: URIRef
     agent: URIRef
     agent_label: str
+    derived_from: str | None = None  # the address a fetched page was asked for
+    retrieved: str | None = None  # when it was fetched (ISO 8601 date-time, UTC)
 
 
 @dataclass(frozen=True)

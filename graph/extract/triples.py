@@ -74,6 +74,12 @@ def _article(g: Graph, a: ArticleRecord) -> None:
     g.add((a.iri, DCT.source, Literal(a.source)))
     if a.url is not None:
         g.add((a.iri, SCHEMA.url, URIRef(a.url)))
+    if a.derived_from is not None:
+        # A fetched page: where it came from and when (PROV-O §3.1, wasDerivedFrom,
+        # generatedAtTime), so the graph says which copy of a changing page it read.
+        g.add((a.iri, PROV.wasDerivedFrom, URIRef(a.derived_from)))
+    if a.retrieved is not None:
+        g.add((a.iri, PROV.generatedAtTime, Literal(a.retrieved, datatype=XSD.dateTime)))
     if a.publisher is not None:
         g.add((a.iri, CAKG.publisher, a.publisher))
     if a.published is not None:

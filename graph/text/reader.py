@@ -22,12 +22,25 @@ from typing import Any
 from cakg.errors import InputError
 from cakg.graph.io import local_path, parse_yaml
 
-__all__ = ["BUNDLED_ARTICLE", "ArticleText", "bundled_article", "read_article", "read_text"]
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "BUNDLED_ARTICLE",
+    "ArticleText",
+    "bundled_article",
+    "decode",
+    "format_of",
+    "read_article",
+    "read_text",
+    "sidecar_meta",
+    "sniff",
+]
 
 BUNDLED_ARTICLE = "cabar-2022-01-crisis-in-kazakhstan-regional-cooperation.txt"
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _MD_SUFFIXES = {".md", ".markdown"}
+#: The suffixes of the files `cakg build DIR` reads as articles.
+ARTICLE_SUFFIXES = frozenset(_HTML_SUFFIXES | _MD_SUFFIXES | {".txt"})
 
 
 @dataclass(frozen=True)
@@ -39,23 +52,63 @@ class ArticleText:
     fmt: str  # "text" | "markdown" | "html"
     meta: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    raw: bytes | None = field(default=None, repr=False)  # a fetched page's bytes, to cache
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset (for messages that name the line)."""
         return self.text.count("\n", 0, offset) + 1
 
 
-def _decode(data: bytes, path: Path | str) -> str:
+# What a file that is not a text article is, by its first bytes (the formats' own magic
+# numbers; byte-order marks per Unicode §23.8), so the error says what was given.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xff\xfe\x00\x00", "UTF-32 text"),
+    (b"\x00\x00\xfe\xff", "UTF-32 text"),
+    (b"\xff\xfe", "UTF-16 text"),
+    (b"\xfe\xff", "UTF-16 text"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """What bytes are when they are not a UTF-8 text article, from their magic number or BOM.
+
+    >>> sniff(b"%PDF-1.7 ..."), sniff("\ufeffHi".encode("utf-16")), sniff(b"plain")
+    ('a PDF document', 'UTF-16 text', None)
+    """
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "a WebP image"
+    return next((what for magic, what in _MAGIC if data.startswith(magic)), None)
+
+
+def decode(data: bytes, path: Path | str, encoding: str = "UTF-8") -> str:
+    """Text of an article's bytes; an InputError says what they are when they are no text."""
     if not data.strip():
         raise InputError("the file is empty", path=path)
+    what = sniff(data)
+    if what is not None:
+        hint = "save it as UTF-8" if what.endswith("text") else "give the article as text"
+        raise InputError(f"is {what}, not a UTF-8 text article ({hint})", path=path)
     if b"\x00" in data[:8192]:
         raise InputError("binary data, not a text article", path=path)
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown character encoding {encoding!r}", path=path) from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            f"not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             path=path,
             line=line,
         ) from None
@@ -67,7 +120,7 @@ def _normalize(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _sidecar_meta(path: Path) -> dict[str, Any]:
+def sidecar_meta(path: Path) -> dict[str, Any]:
     """Metadata from `<stem>.meta.yaml` beside the article, if present."""
     meta_path = path.with_name(path.stem + ".meta.yaml")
     if not meta_path.exists():
@@ -97,6 +150,7 @@ def read_text(
     fmt: str = "text",
     meta: dict[str, Any] | None = None,
     path: Path | None = None,
+    raw: bytes | None = None,
 ) -> ArticleText:
     """Wrap an already decoded text (normalizing line ends; HTML is reduced to its content)."""
     meta = dict(meta or {})
@@ -111,7 +165,7 @@ def read_text(
             if m:
                 for k, v in _load_meta(m.group(1), path or name).items():
                     meta.setdefault(k, v)
-    return ArticleText(name=name, text=text, fmt=fmt, meta=meta, path=path)
+    return ArticleText(name=name, text=text, fmt=fmt, meta=meta, path=path, raw=raw)
 
 
 def read_article(path: Path | str) -> ArticleText:
@@ -125,12 +179,23 @@ def read_article(path: Path | str) -> ArticleText:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-    text = _decode(data, path)
-    suffix = path.suffix.lower()
+    meta = sidecar_meta(path)
+    # A cached web page records the charset it was served in (graph/text/sources.py).
+    text = decode(data, path, str(meta.get("encoding") or "UTF-8"))
+    return read_text(text, name=path.name, fmt=format_of(path.name, text), meta=meta, path=path)
+
+
+def format_of(name: str, text: str) -> str:
+    """The format an article is read as: by its suffix, or HTML when its text opens as a page.
+
+    >>> format_of("a.md", "# T"), format_of("-", "<!DOCTYPE html><html>"), format_of("a", "T")
+    ('markdown', 'html', 'text')
+    """
+    suffix = Path(name).suffix.lower()
     fmt = "html" if suffix in _HTML_SUFFIXES else "markdown" if suffix in _MD_SUFFIXES else "text"
     if fmt == "text" and re.match(r"\s*(<!doctype html|<html)", text[:200], re.IGNORECASE):
         fmt = "html"
-    return read_text(text, name=path.name, fmt=fmt, meta=_sidecar_meta(path), path=path)
+    return fmt
 
 
 def bundled_article() -> ArticleText:
@@ -141,7 +206,7 @@ def bundled_article() -> ArticleText:
         encoding="utf-8"
     )
     meta = _load_meta(meta_text, BUNDLED_ARTICLE)
-    return read_text(_decode(data, BUNDLED_ARTICLE), name=BUNDLED_ARTICLE, fmt="text", meta=meta)
+    return read_text(decode(data, BUNDLED_ARTICLE), name=BUNDLED_ARTICLE, fmt="text", meta=meta)
 
 
 # --- HTML -----------------------------------------------------------------------------------

@@ -27,6 +27,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import pairwise
+
+from cakg.graph.text.headers import (
+    looks_like_name,
+    looks_like_pen_name,
+    near_miss,
+    parse_header,
+    role_line,
+)
+from cakg.graph.text.headers import split_role_affiliation as split_role_affiliation
+from cakg.graph.text.interview import introduced, named, role_in
 
 __all__ = [
     "AnswerBlock",
@@ -34,8 +45,12 @@ __all__ = [
     "ExpertHeader",
     "QuestionLine",
     "parse_structure",
-    "split_role_affiliation",
 ]
+
+
+# The states a paragraph names, as (start, end, surface), and the people the reference
+# data knows; given by the caller, who has the gazetteer.
+Locator = Callable[[str], tuple[list[tuple[int, int, str]], list[str]]]
 
 
 class Kind(Enum):
@@ -46,6 +61,7 @@ class Kind(Enum):
     INLINE = "inline"
     QUESTION = "question"
     NAME = "name"
+    ROLE = "role"  # the role-and-country line under a name line
     HEADING = "heading"
     PARA = "para"
 
@@ -57,7 +73,7 @@ class ExpertHeader:
     name: str
     role: str | None
     affiliation: str | None
-    country: str
+    country: str | None  # None when the header names no state
     line: int
     start: int  # span of the header's text (without markup)
     end: int
@@ -99,6 +115,10 @@ class ArticleStructure:
     answers: list[AnswerBlock]
     layout: str  # "expert-blocks" | "topic-headings"
     warnings: list[str] = field(default_factory=list)
+    # Lines after which who is speaking is unsure: (line, why); the build stops on them.
+    ambiguous: list[tuple[int, str]] = field(default_factory=list)
+    # Lines that look like an expert header but are none: (line, text, what it lacks).
+    near_misses: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +130,9 @@ class _Line:
     kind: Kind = Kind.PARA
     header: ExpertHeader | None = None
     inline_start: int | None = None  # INLINE: where the answer text begins
+    loose: bool = False  # a header without a colon
+    asks: bool = False  # marked as a question ("Q:"), whether or not it ends in "?"
+    miss: str | None = None  # looks like an expert header but is none: what it lacks
 
 
 # --- line classification -------------------------------------------------------------------
@@ -125,95 +148,12 @@ _FOOTER = re.compile(
     r"subscribe to|tags?:)",
     re.IGNORECASE,
 )
-_MARKUP_LEAD = re.compile(r"^(?:#{1,6}\s+|>\s*|[*_]{1,3}(?=\S))")
+# Interview markers ("Q:", "A:") are markup too: an answer reaches the classifier without them.
+_MARKUP_LEAD = re.compile(
+    r"^(?:#{1,6}\s+|>\s*|[*_]{1,3}(?=\S)|(?:Q|A|Question|Answer)\s*:[*_]{0,3}\s+)"
+)
+_ASKS = re.compile(r"^[\s*_>#]*(?:Q|Question)\s*:")
 _MARKUP_TAIL = re.compile(r"(?<=\S)[*_]{1,3}$")
-
-_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)$")
-_PARTICLES = {"de", "da", "van", "von", "der", "al", "bin", "ibn", "ul", "la", "le", "du", "ter"}
-
-# Name, role, affiliation (Country):  — markup such as **bold** may wrap parts of it.
-_HEADER = re.compile(
-    r"^[*_]{0,3}(?P<body>[^():?!\n]{2,240}?)\s*[*_]{0,3}\s*"
-    r"\((?P<country>[^()\n]{2,60})\)\s*[*_]{0,3}\s*:\s*[*_]{0,3}\s*(?P<rest>.*)$"
-)
-
-
-def looks_like_name(text: str) -> bool:
-    """True for 2–5 capitalized words, as a person's name is written ("Anna Li", "A. Lukashenko").
-
-    >>> looks_like_name("Aigerim Sultanova"), looks_like_name("Regional cooperation")
-    (True, False)
-    """
-    tokens = text.split()
-    if not 2 <= len(tokens) <= 5:
-        return False
-    capitalized = 0
-    for tok in tokens:
-        if tok.lower() in _PARTICLES:
-            continue
-        if not _NAME_TOKEN.match(tok):
-            return False
-        capitalized += 1
-    return capitalized >= 2
-
-
-_ORG_WORDS = re.compile(
-    r"\b(University|Institute|Institution|Cent(?:er|re)|Foundation|Academy|Ministry|Bureau|"
-    r"Council|School|Agency|Committee|Fund|Forum|Society|Association|College|Club|Program(?:me)?|"
-    r"Laboratory|Lab|Initiative|Endowment|Service|Office|Department|Office|Commission|"
-    r"Network|Group|Corporation|Company|Bank|Parliament|Assembly|Project|Observatory|"
-    r"Review|Journal|Times|News|Media|Press|Agency|Consulting|Analytics|Hub|Platform)\b"
-)
-_QUOTED = re.compile(r"[“\"«](?P<name>[^”\"»]{2,100})[”\"»]")
-_ROLE_SPLIT = re.compile(r"^(?P<role>.+?)\s+(?:of|at|with|from|in)\s+(?:the\s+)?(?P<org>.+)$")
-
-
-def split_role_affiliation(rest: str) -> tuple[str | None, str | None]:
-    """Split what follows a name in a header into (role, affiliation); either may be missing.
-
-    >>> split_role_affiliation("Professor of the Kazakh-German University")
-    ('Professor', 'Kazakh-German University')
-    >>> split_role_affiliation("Head of the Policy Department, Tajik National University")
-    ('Head of the Policy Department', 'Tajik National University')
-    >>> split_role_affiliation("political scientist")
-    ('political scientist', None)
-    """
-    rest = rest.strip(" ,;–—-")
-    if not rest:
-        return None, None
-    quoted = _QUOTED.search(rest)
-    if quoted:
-        m = _ROLE_SPLIT.match(rest[: quoted.start()].strip())
-        role = m.group("role") if m else rest[: quoted.start()].strip(" ,") or None
-        return role, quoted.group("name").strip()
-    parts = [p.strip() for p in rest.split(",") if p.strip()]
-    if len(parts) >= 2:
-        last = parts[-1]
-        if _ORG_WORDS.search(last) or _is_capitalized_phrase(last):
-            return ", ".join(parts[:-1]), _strip_article(last)
-        return rest, None
-    m = _ROLE_SPLIT.match(rest)
-    if m:
-        org = m.group("org").strip()
-        if _ORG_WORDS.search(org) or _is_capitalized_phrase(org):
-            return m.group("role").strip(), _strip_article(org)
-    if _ORG_WORDS.search(rest) and _is_capitalized_phrase(rest):
-        return None, _strip_article(rest)
-    return rest, None
-
-
-def _strip_article(text: str) -> str:
-    return re.sub(r"^(?:the)\s+", "", text.strip(), flags=re.IGNORECASE)
-
-
-def _is_capitalized_phrase(text: str) -> bool:
-    words = [w for w in re.split(r"\s+", _strip_article(text)) if w]
-    if not words:
-        return False
-    small = {"of", "and", "for", "the", "on", "in", "at", "de", "&"}
-    return all(w[0].isupper() or w.lower() in small or not w[0].isalpha() for w in words) and (
-        words[0][0].isupper()
-    )
 
 
 def _strip_markup(raw: str, offset: int) -> tuple[int, int, str]:
@@ -268,42 +208,141 @@ def _classify(lines: list[_Line], raws: list[str], resolve_country: Callable[[st
         if _BOILER.match(ln.content):
             ln.kind = Kind.BOILER
             continue
-        m = _HEADER.match(ln.content)
-        if m:
-            body = m.group("body").strip(" *_")
-            name, _, rest = body.partition(",")
-            name = name.strip()
-            country = m.group("country").strip()
-            if looks_like_name(name) and resolve_country(country):
-                role, affiliation = split_role_affiliation(rest)
-                ln.header = ExpertHeader(
-                    name, role, affiliation, country, ln.number, ln.start, ln.end
-                )
-                tail = m.group("rest")
-                if tail.strip():
-                    ln.kind = Kind.INLINE
-                    ln.inline_start = ln.start + m.start("rest")
-                    ln.header.end = ln.inline_start
-                    # trim the header's own closing markup from the header span
-                    while (
-                        ln.header.end > ln.start
-                        and ln.content[ln.header.end - ln.start - 1] in " *_"
-                    ):
-                        ln.header.end -= 1
-                else:
-                    ln.kind = Kind.HEADER
-                continue
-        if _is_question(ln.content):
+        h = parse_header(ln.content, resolve_country)
+        if h is not None:
+            ln.header = ExpertHeader(
+                h.name, h.role, h.affiliation, h.country, ln.number, ln.start, ln.end
+            )
+            if h.tail is not None:
+                ln.kind = Kind.INLINE
+                ln.inline_start = ln.start + h.tail
+                ln.header.end = ln.inline_start
+                # trim the header's own closing markup from the header span
+                while (
+                    ln.header.end > ln.start and ln.content[ln.header.end - ln.start - 1] in " *_"
+                ):
+                    ln.header.end -= 1
+            else:
+                ln.kind = Kind.HEADER
+                ln.loose = not h.colon
+            continue
+        # A numbered question ("2. Will ...?"): the number is the list's, not the question's.
+        number = re.match(r"\d{1,2}[.)]\s+", ln.content)
+        if number and _is_question(ln.content[number.end() :]):
+            ln.start += number.end()
+            ln.content = ln.content[number.end() :]
+        if ln.asks or _is_question(ln.content):
             ln.kind = Kind.QUESTION
             continue
         if _is_heading(raws[ln.number - 1], ln.content):
             ln.kind = Kind.HEADING
             continue
         ln.kind = Kind.PARA
+    _participants(lines)
+    _quoted_attributions(lines)
+    _name_then_role(lines, raws, resolve_country)
     names = {ln.header.name for ln in lines if ln.header is not None}
     for ln in lines:
         if ln.kind in (Kind.PARA, Kind.HEADING) and ln.content.strip(" *_:") in names:
             ln.kind = Kind.NAME
+        elif ln.kind in (Kind.PARA, Kind.HEADING):
+            ln.miss = near_miss(ln.content, resolve_country)
+
+
+_QUOTATION = re.compile(r"^[“\"«„].*[”\"»“]$")
+
+
+def _quoted_attributions(lines: list[_Line]) -> None:
+    """A header-shaped line inside an answer that attributes the quotation under it.
+
+    The answer runs on after the quotation (a paragraph, not a question): the quoted
+    person is cited by the expert, and the line and quotation stay in the expert's answer.
+    """
+    content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.BOILER)]
+    for before, ln, quote, after in zip(
+        content, content[1:], content[2:], content[3:], strict=False
+    ):
+        if (
+            ln.kind == Kind.HEADER
+            and before.kind == Kind.PARA
+            and quote.kind == Kind.PARA
+            and after.kind == Kind.PARA
+            and _QUOTATION.match(quote.content)
+        ):
+            ln.kind, ln.header = Kind.PARA, None
+
+
+def _participants(lines: list[_Line]) -> None:
+    """Colon-less headers that list the participants (two in a row, or above topic headings).
+
+    They are the lead's roster, not the start of an answer: the experts speak further down.
+    """
+    content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.BOILER)]
+    inline = any(ln.kind == Kind.INLINE for ln in content)
+    for i, ln in enumerate(content):
+        if not ln.loose:
+            continue
+        near = content[max(i - 1, 0) : i] + content[i + 1 : i + 2]
+        if inline or any(o.kind == Kind.HEADER and o.loose for o in near):
+            ln.kind, ln.header = Kind.PARA, None
+
+
+def _name_then_role(
+    lines: list[_Line], raws: list[str], resolve_country: Callable[[str], bool]
+) -> None:
+    """A name on its own line (a heading, a bold line) with role and country on the next."""
+    content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.BOILER)]
+    for ln, nxt in pairwise(content):
+        if ln.kind not in (Kind.PARA, Kind.HEADING) or nxt.kind not in (Kind.PARA, Kind.HEADING):
+            continue
+        name = ln.content.strip(" *_:")
+        # A one-word pen name counts only in a heading or a bold line of its own.
+        set_off = raws[ln.number - 1].lstrip()[:1] in ("#", "*", "_")
+        if not (looks_like_name(name) or (set_off and looks_like_pen_name(name))):
+            continue
+        found = role_line(nxt.content, resolve_country)
+        if found is None:
+            continue
+        role, affiliation, country = found
+        ln.kind, nxt.kind = Kind.HEADER, Kind.ROLE
+        ln.header = ExpertHeader(name, role, affiliation, country, ln.number, ln.start, nxt.end)
+
+
+def _introductions(lines: list[_Line], locate: Locator) -> None:
+    """Interview layout: the paragraph right before a question that introduces one person.
+
+    Where header lines introduce experts, only paragraphs above the first header are read
+    so: below it, a paragraph before a question is the end of an answer.
+    """
+    first_header = next(
+        (i for i, ln in enumerate(lines) if ln.kind in (Kind.HEADER, Kind.INLINE)), len(lines)
+    )
+    content = [ln for ln in lines[:first_header] if ln.kind not in (Kind.BLANK, Kind.BOILER)]
+    experts = {ln.header.name for ln in lines if ln.header is not None}
+    found: list[tuple[_Line, list[str]]] = []
+    for ln, nxt in pairwise(content):
+        if ln.kind != Kind.PARA or nxt.kind != Kind.QUESTION:
+            continue
+        states, known = locate(ln.content)
+        people = introduced(ln.content, states, known)
+        if len(people) == 1:
+            (name, country), ln.miss = people[0], None
+            role, affiliation = role_in(ln.content, name, states)
+            ln.kind = Kind.HEADER
+            ln.header = ExpertHeader(name, role, affiliation, country, ln.number, ln.start, ln.end)
+            experts.add(name)
+        elif people:
+            ln.miss = _several([n for n, _ in people])
+        else:
+            found.append((ln, named(ln.content, known)))
+    # Several experts named together right before a question: whose answer follows?
+    for ln, names in found:
+        if len(names) >= 2 and experts.intersection(names):
+            ln.miss = _several(names)
+
+
+def _several(names: list[str]) -> str:
+    return f"names {len(names)} people at once ({' and '.join(names)}) before a question"
 
 
 def _publisher(content: str) -> str | None:
@@ -332,22 +371,29 @@ def _roster(
     return found
 
 
-def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> ArticleStructure:
+def parse_structure(
+    text: str, resolve_country: Callable[[str], bool], locate: Locator | None = None
+) -> ArticleStructure:
     """Find title, lead, experts, questions and answers; offsets index `text`.
 
     `resolve_country` says whether a header's parenthesized text names a state: only then
-    is the line an expert header (so "(see above):" never makes a person).
+    is the line an expert header (so "(see above):" never makes a person). `locate` finds
+    the states a paragraph names (and the people the reference data knows), for articles
+    whose experts are introduced in prose.
     """
     raws = text.split("\n")
     lines: list[_Line] = []
     offset = 0
     for i, raw in enumerate(raws, start=1):
         start, end, content = _strip_markup(raw, offset)
-        lines.append(_Line(i, start, end, content))
+        lines.append(_Line(i, start, end, content, asks=_ASKS.match(raw) is not None))
         offset += len(raw) + 1
     _classify(lines, raws, resolve_country)
+    if locate is not None:
+        _introductions(lines, locate)
 
     warnings: list[str] = []
+    ambiguous: list[tuple[int, str]] = []
     publisher = next(
         (p for ln in lines if ln.kind == Kind.BOILER for p in [_publisher(ln.content)] if p), None
     )
@@ -385,6 +431,7 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
     question: int | None = None
     answer: AnswerBlock | None = None
     answered: set[int] = set()
+    orphaned_by: _Line | None = None  # the near-miss header since which nobody speaks
     inline_seen = any(ln.kind == Kind.INLINE for ln in lines)
 
     def close() -> None:
@@ -404,11 +451,39 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
         ln = lines[i]
         if ln.kind == Kind.FOOTER:
             break
-        if ln.kind in (Kind.BLANK, Kind.BOILER, Kind.NAME):
+        if ln.kind == Kind.NAME and ln.content.strip(" *_:") in experts:
+            # A known expert's name on its own line: they speak now (question-first pages
+            # give the role only at a first appearance).
+            close()
+            expert = ln.content.strip(" *_:")
+            continue
+        if ln.kind in (Kind.BLANK, Kind.BOILER, Kind.NAME, Kind.ROLE):
+            continue
+        if ln.miss is not None:
+            # Never glued into the answer before it (issue: no silent misattribution): what
+            # follows has no author until the next header; text there stops the build.
+            close()
+            warnings.append(f"line {ln.number} looks like an expert header but {ln.miss}")
+            expert, orphaned_by = None, ln
+            continue
+        if ln.kind == Kind.PARA and expert is None and orphaned_by is not None:
+            ambiguous.append(
+                (
+                    orphaned_by.number,
+                    f"line {orphaned_by.number} looks like an expert header but {orphaned_by.miss}"
+                    f"; the text after it (line {ln.number}) has no sure author",
+                )
+            )
+            orphaned_by = None
             continue
         if ln.kind in (Kind.HEADER, Kind.INLINE):
             close()
+            orphaned_by = None
             assert ln.header is not None
+            if ln.header.country is None:
+                warnings.append(
+                    f"line {ln.number}: the header of {ln.header.name} names no country"
+                )
             expert = ln.header.name
             experts.setdefault(expert, ln.header)
             if ln.kind == Kind.INLINE and question is not None and ln.inline_start is not None:
@@ -436,6 +511,10 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
                 and nxt.kind == Kind.INLINE
             ):
                 expert = None
+            continue
+        if ln.kind == Kind.HEADING and raws[ln.number - 1].lstrip().startswith("#"):
+            # A Markdown section heading between answers is the page's, never an answer's.
+            close()
             continue
         # A paragraph (or a heading-like short line inside an answer).
         if expert is None or question is None:
@@ -469,4 +548,6 @@ def parse_structure(text: str, resolve_country: Callable[[str], bool]) -> Articl
         answers=answers,
         layout="topic-headings" if inline_seen else "expert-blocks",
         warnings=warnings,
+        ambiguous=ambiguous,
+        near_misses=[(ln.number, ln.content, ln.miss) for ln in lines if ln.miss is not None],
     )

@@ -91,7 +91,7 @@ def out_option(
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, type=LocalPath())
+@click.argument("articles", nargs=-1)
 @out_option("Folder for kg.trig and kg.ttl.", dest="out_dir", default="out")
 @click.option(
     "--base", default=None, help="Base IRI of the data (default https://cakg.example.org/id/)."
@@ -105,13 +105,16 @@ def out_option(
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the result.")
 @reports_errors
 def build(
-    articles: tuple[Path, ...],
+    articles: tuple[str, ...],
     out_dir: Path,
     base: str | None,
     curation: tuple[Path, ...],
     no_validate: bool,
 ) -> None:
-    """Build the graph from ARTICLES (default: the bundled CABAR roundup)."""
+    """Build the graph from ARTICLES: files, folders, - (standard input) or http(s) URLs.
+
+    Without ARTICLES, the bundled CABAR roundup. Fetched pages are kept in OUT/sources.
+    """
     from cakg.graph.build import build_graph
 
     report = build_graph(
@@ -187,12 +190,28 @@ def info(graph: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("article", type=LocalPath())
-@click.argument("gold", type=LocalPath())
+@click.argument("gold", type=LocalPath(), required=False)
+@click.option("-v", "--verbose", is_flag=True, help="With folders: list every miss.")
 @reports_errors
-def evaluate(article: Path, gold: Path) -> None:
-    """Precision and recall of extraction from ARTICLE against a GOLD annotation (YAML)."""
-    from cakg.graph.check.evaluate import evaluate_article
+def evaluate(article: Path, gold: Path | None, verbose: bool) -> None:
+    """Measure extraction from ARTICLE against a GOLD annotation (YAML).
 
+    With a folder and no GOLD: every article that has gold/<stem>.yaml, one row per layout
+    family (the gold's `layout`).
+    """
+    from cakg.graph.check.evaluate import FAMILY_COLUMNS, evaluate_article, evaluate_families
+
+    if gold is None:
+        if not article.is_dir():
+            raise click.UsageError("give the GOLD file, or a folder of articles with gold/")
+        rows = evaluate_families([article])
+        title = f"evaluation of {article} by layout family"
+        print_table(title, list(FAMILY_COLUMNS), [r.cells() for r in rows])
+        for r in rows:
+            errors = r.total.errors
+            for error in errors if verbose else [e for e in errors if "not built" in e]:
+                console.print(f"{r.family}: {error}", markup=False)
+        return
     report = evaluate_article(article, gold)
     print_table(
         f"evaluation of {article.name}",

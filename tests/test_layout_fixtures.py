@@ -1,0 +1,98 @@
+"""The blind layout fixtures (tests/fixtures/layouts): figures per article, and near misses.
+
+No answer may silently change author: a near-miss roundup either builds with every answer
+credited as its gold says, or stops with exit 2 naming the trap line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cakg.cli import cli
+from cakg.errors import InputError
+from cakg.graph.build import build_knowledge_graph
+from cakg.graph.check.evaluate import evaluate_article
+from cakg.graph.text.reader import read_article
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+NEAR_MISS = LAYOUTS / "near-miss"
+ARTICLES = sorted(
+    p for p in LAYOUTS.iterdir() if p.is_file() and (LAYOUTS / "gold" / f"{p.stem}.yaml").exists()
+)
+NEAR_MISSES = sorted(p for p in NEAR_MISS.iterdir() if p.is_file())
+
+# Articles whose experts and answers do not reach their gold yet (see the README's
+# "What an article must look like" for what is read); strict, so a fix shows up.
+NOT_YET = {
+    "interview-power-and-gas-2024.txt": "a city (not a capital) as the only country clue",
+}
+
+
+def _gold(folder: Path, article: Path) -> dict[str, Any]:
+    data = yaml.safe_load((folder / "gold" / f"{article.stem}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        pytest.param(a, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[a.name]))
+        if a.name in NOT_YET
+        else a
+        for a in ARTICLES
+    ],
+    ids=lambda p: p.name,
+)
+def test_layout_fixture_figures(article: Path) -> None:
+    report = evaluate_article(article, LAYOUTS / "gold" / f"{article.stem}.yaml")
+    for name in ("experts", "answers"):
+        m = report.measure(name)
+        assert (m.precision, m.recall) == (1.0, 1.0), (name, report.errors)
+    for m in report.measures:
+        if m.name.startswith("mentions"):
+            assert m.recall >= 0.95 and m.precision >= 0.9, (m.name, report.errors)
+    assert report.offsets_exact == report.offsets_total > 0
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.name)
+def test_every_evidence_selector_is_exact(article: Path) -> None:
+    try:
+        report = evaluate_article(article, LAYOUTS / "gold" / f"{article.stem}.yaml")
+    except InputError:
+        pytest.fail(f"{article.name} does not build")
+    assert report.offsets_exact == report.offsets_total > 0
+
+
+@pytest.mark.parametrize("article", NEAR_MISSES, ids=lambda p: p.name)
+def test_no_answer_changes_author_silently(article: Path) -> None:
+    gold = _gold(NEAR_MISS, article)
+    try:
+        _, (ex,), _ = build_knowledge_graph([read_article(article)])
+    except InputError as exc:
+        # A refusal is never silent, but it must name the trap line.
+        assert exc.line == gold["trap"]["line"], exc.one_line()
+        assert f"line {gold['trap']['line']}" in exc.message
+        return
+    assert gold["expect"] == "build", "a roundup that must be refused was built"
+    got = [(a.expert, a.question) for a in ex.answers]
+    assert got == [(a["expert"], a["question"]) for a in gold["answers"]]
+
+
+def test_evaluate_prints_one_row_per_family() -> None:
+    result = CliRunner().invoke(cli, ["evaluate", str(LAYOUTS)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.stderr
+    families = {str(_gold(LAYOUTS, a).get("layout")) for a in ARTICLES}
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert sorted(r.split("│")[1].strip() for r in rows) == sorted(families)
+
+
+def test_evaluate_needs_gold_or_a_folder() -> None:
+    article = ARTICLES[0]
+    result = CliRunner().invoke(cli, ["evaluate", str(article)])
+    assert result.exit_code == 2 and "GOLD" in result.stderr
