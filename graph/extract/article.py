@@ -500,4 +500,6 @@ def extract_article(
         claims=tuple(claims),
     )
     warnings = [f"{article.name}: {w}" for w in st.warnings]
+    if record.published is None:
+        warnings.append(f"{article.name}: no publication date found; the article has no date")
     return Extraction(article, st, records, article_graph(records), warnings)
