@@ -25,6 +25,7 @@ from cakg.errors import InputError
 from cakg.graph import claims as claimlib
 from cakg.graph.entities.finder import Entity, find_entities, suppressed
 from cakg.graph.entities.gazetteer import Gazetteer, Match
+from cakg.graph.extract.horizons import horizon_graph
 from cakg.graph.extract.records import (
     Agreement,
     AnswerRecord,
@@ -502,4 +503,6 @@ def extract_article(
     warnings = [f"{article.name}: {w}" for w in st.warnings]
     if record.published is None:
         warnings.append(f"{article.name}: no publication date found; the article has no date")
-    return Extraction(article, st, records, article_graph(records), warnings)
+    graph = article_graph(records)
+    graph += horizon_graph(records)
+    return Extraction(article, st, records, graph, warnings)
