@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cakg.curate_cli import curate
 from cakg.errors import CakgError, InvalidDataError
 from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
 from cakg.graph.io import local_path
@@ -68,6 +69,8 @@ def data_paths(data: tuple[Path, ...]) -> list[Path]:
 def cli() -> None:
     """cakg: a knowledge graph of regional relations in Central Asia."""
 
+
+cli.add_command(curate)
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
