@@ -358,10 +358,12 @@ def _named(
     store: OxigraphStore, name: str, params: Mapping[str, str], max_rows: int
 ) -> dict[str, Any]:
     from cakg.queries import load_query, resolve_params
+    from cakg.queries.params import inline_dates
 
     nq = load_query(name)
     bindings = resolve_params(store, nq, params)
-    result, truncated = store.query_capped(nq.sparql, max_rows, bindings)
+    text, rest = inline_dates(nq, bindings)
+    result, truncated = store.query_capped(text, max_rows, rest)
     return {"result": result, "truncated": truncated, "bindings": bindings}
 
 
