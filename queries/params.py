@@ -293,8 +293,8 @@ def inline_dates(query: NamedQuery, bindings: Mapping[str, Node]) -> tuple[str, 
         if value.datatype != XSD.date or iso_date(str(value)) != str(value):
             raise InputError(f"parameter {name} takes a day (YYYY-MM-DD), got {str(value)!r}")
         slot = re.compile(rf"VALUES\s+\?{name}\s*\{{\s*UNDEF\s*\}}")
-        bound = f"VALUES ?{name} {{ {value.n3()} }}"
-        if slot.search(text):
-            text = slot.sub(lambda _, bound=bound: bound, text)
+        found = slot.search(text)
+        if found is not None:
+            text = f"{text[: found.start()]}VALUES ?{name} {{ {value.n3()} }}{text[found.end() :]}"
             del rest[name]
     return text, rest

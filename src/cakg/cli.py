@@ -498,7 +498,7 @@ def push(
 
 # --- view ----------------------------------------------------------------------------------------
 
-VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
+VIEW_KINDS = ("actors", "claims", "stances", "comentions", "timeline", "all")
 
 
 @cli.command()
@@ -507,7 +507,8 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
     type=click.Choice(VIEW_KINDS),
     default="all",
     show_default=True,
-    help="Which network: actors, claims, stances, comentions, or all four.",
+    help="Which network: actors, claims, stances, comentions, or all four; or the timeline "
+    "of claims by date (around --focus: a relation, state or organization).",
 )
 @click.option(
     "--focus",
@@ -548,6 +549,13 @@ def view(
     from cakg.viz import KINDS, network_stats, render_all, render_view
 
     store = open_store(data_paths(data))
+    if kind == "timeline":
+        from cakg.viz.timeline import render_timeline
+
+        target = out if out is not None else Path("out") / "views"
+        for path in render_timeline(store, target, focus, figures=not no_figures):
+            console.print(f"wrote {path}")
+        return
     kinds: list[str] = list(KINDS) if kind == "all" else [kind]
 
     def skipped(line: str) -> None:
