@@ -76,10 +76,11 @@ CASES = [
     ),
     ("dateline.txt", ROUNDUP.format(dateline="BISHKEK, March 3, 2023 — "), None, "2023-03-03"),
 ]
-SOURCES = ["sidecar", "front matter", "html meta", "json-ld", "html time", "dateline"]
+SOURCES = ["sidecar", "front-matter", "html-meta", "html-meta", "html-meta", "dateline"]
+IDS = ["sidecar", "front-matter", "meta", "json-ld", "time", "dateline"]
 
 
-@pytest.mark.parametrize(("case", "source"), list(zip(CASES, SOURCES, strict=True)), ids=SOURCES)
+@pytest.mark.parametrize(("case", "source"), list(zip(CASES, SOURCES, strict=True)), ids=IDS)
 def test_each_carrier_gives_the_date(
     tmp_path: Path, case: tuple[str, str, str | None, str], source: str
 ) -> None:

@@ -1,22 +1,26 @@
 """When a prediction says it will come true: the words that name a time, as an interval of days.
 
-A horizon is resolved against the article's publication date (the *base*): "next year" in an
-article of March 2022 is 2023. The rules, in words:
+A horizon is resolved against the article's publication date (the *base*, D): "next year" in
+an article of March 2022 is 2023. Every interval is closed (both ends are days inside it):
 
-* a named period ("in 2023", "in March 2024", "in the first half of 2025", "next year",
-  "this spring") is that period, from its first day to its last; the current period
-  ("this year") starts at the base;
-* a deadline ("by 2025", "by the end of next year", "until 2026", "before the 2026 election",
-  "by mid-2024") runs from the base to the end of the period it names (mid-year: 30 June;
-  an event of a year: that year's last day, as its exact day is not stated);
-* a span ("within two years", "in the next six months", "in the coming months", "in the
-  years ahead") runs from the base for that long; an unstated count is :data:`FEW`;
-* a period that ended before the base is history the sentence recalls, not a horizon;
+* a named period is that period, first day to last: a year ("in 2023", "next year"), a half
+  or quarter ("in the second half of the year", "in the first quarter of 2023"), a month
+  ("in October 2025"; "in November" without a year is the first November not before D's
+  month), a season ("in the spring of 2025"; "next spring" is the first spring that begins
+  after D; winter runs to the end of February);
+* the current year ("this year") and a deadline ("by the end of the year", "by the end of
+  next year", "by 2030", "by mid-2024", "until 2026") run from D to the end of the period
+  named; so does an event placed in a period ("before the presidential election in 2024":
+  the latest the event can fall);
+* a span runs from D for that long, keeping the day of the month ("within two years",
+  "in the next six months"); "the coming months" are :data:`COMING_MONTHS` months, "the
+  coming weeks" a month, "the short term" a year, and "the coming years" :data:`FEW` years;
+* a period that ended before D is history the sentence recalls, not a horizon;
 * vague words ("soon", "in the long term", "in the near future") give no horizon: a
   prediction without a stated time is marked so, never given a guessed one.
 
-Without a base, a named year or month still resolves (a deadline then has no beginning);
-relative words ("next year") keep their words but no interval.
+Without a base, a named year, half, season or month with its year still resolves (a
+deadline then has no beginning); relative words ("next year") give no horizon.
 
 >>> h = find_horizon("Trade will double by the end of next year.", "2022-03-14")
 >>> (h.words, str(h.start), str(h.end))
@@ -68,7 +72,10 @@ _NUMBERS = {
 }
 _MONTH_NUMBER = {calendar.month_name[n]: n for n in range(1, 13)}
 _CURRENT = ("this", "the current", "the")
-_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+# A season's first month and how many months it lasts (meteorological seasons of the
+# northern hemisphere; winter runs into the next year's February).
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON = r"(?P<season>spring|summer|autumn|fall|winter)"
 
 
 @dataclass(frozen=True)
@@ -106,9 +113,12 @@ _YEAR = r"(?P<year>20\d\d)"
 _MONTHNAME = r"(?P<month>" + "|".join(_MONTH_NUMBER) + ")"
 _REL_YEAR = r"(?P<rel>this|next|the current|the following|the coming|the)\s+year"
 _PART = (
-    r"(?P<part>the first half of|the second half of|the first quarter of|the last quarter of|"
+    r"(?P<part>the first half of|the second half of|the (?:first|second|third|fourth|last) "
+    r"quarter of|"
     r"early|late|mid-|the middle of|the beginning of|the start of|the end of)\s*"
 )
+
+_EVENT = r"(?:elections?|summit|vote|referendum|olympics|games|congress|talks)"
 
 Resolver = Callable[[re.Match[str], date | None], tuple[date | None, date | None] | None]
 
@@ -130,6 +140,9 @@ def _part_of_year(part: str | None, year: int) -> tuple[date, date]:
         "the first half of": (1, 6),
         "the second half of": (7, 12),
         "the first quarter of": (1, 3),
+        "the second quarter of": (4, 6),
+        "the third quarter of": (7, 9),
+        "the fourth quarter of": (10, 12),
         "the last quarter of": (10, 12),
         "early": (1, 4),
         "the beginning of": (1, 4),
@@ -147,8 +160,9 @@ def _named_year(m: re.Match[str], base: date | None) -> tuple[date | None, date 
     year = _year_of(m, base)
     if year is None:
         return None
-    start, end = _part_of_year(m.groupdict().get("part"), year)
-    if base is not None and (m.groupdict().get("rel") or "").lower() in _CURRENT:
+    part = m.groupdict().get("part")
+    start, end = _part_of_year(part, year)
+    if base is not None and part is None and (m.groupdict().get("rel") or "").lower() in _CURRENT:
         start = max(start, base)
     return start, end
 
@@ -164,6 +178,14 @@ def _deadline_year(m: re.Match[str], base: date | None) -> tuple[date | None, da
     return base, end
 
 
+def _deadline_event(m: re.Match[str], base: date | None) -> tuple[date | None, date | None] | None:
+    year = int(m.group("year"))
+    month = m.group("month")
+    if month:
+        return base, _month_end(year, _MONTH_NUMBER[month.capitalize()])
+    return base, _year_end(year)
+
+
 def _named_month(m: re.Match[str], base: date | None) -> tuple[date | None, date | None] | None:
     month = _MONTH_NUMBER[m.group("month")]
     year = int(m.group("year")) if m.group("year") else None
@@ -176,12 +198,25 @@ def _named_month(m: re.Match[str], base: date | None) -> tuple[date | None, date
     return date(year, month, 1), _month_end(year, month)
 
 
+def _season_days(season: str, year: int) -> tuple[date, date]:
+    first = _SEASONS[season.lower()]
+    end = _add_months(date(year, first, 1), 3)
+    return date(year, first, 1), date.fromordinal(end.toordinal() - 1)
+
+
 def _season(m: re.Match[str], base: date | None) -> tuple[date | None, date | None] | None:
+    """A season with its year; else "next" is the first that begins after the base, "this"
+    the one the base falls in or the next."""
+    season = m.group("season")
+    if m.groupdict().get("year"):
+        return _season_days(season, int(m.group("year")))
     if base is None:
         return None
-    first, last = _SEASONS[m.group("season").lower()]
-    year = base.year + (1 if m.group("which") == "next" or base.month > last else 0)
-    return date(year, first, 1), _month_end(year, last)
+    for year in (base.year - 1, base.year, base.year + 1):
+        start, end = _season_days(season, year)
+        if start > base or (m.group("which").lower() == "this" and end >= base):
+            return start, end
+    return None  # pragma: no cover - the next year's season always begins after the base
 
 
 def _next_month(m: re.Match[str], base: date | None) -> tuple[date | None, date | None] | None:
@@ -198,11 +233,18 @@ def _span(m: re.Match[str], base: date | None) -> tuple[date | None, date | None
     unit = m.group("unit").lower()
     count = int(raw) if raw.isdigit() else _NUMBERS.get(raw, 1)
     if m.groupdict().get("vague"):
-        count = COMING_MONTHS if unit == "month" else FEW
+        count = {"month": COMING_MONTHS, "week": 1}.get(unit, FEW)
+        if unit == "week":  # "the coming weeks": a month
+            return base, _add_months(base, 1)
     if unit.startswith("week"):
         return base, date.fromordinal(base.toordinal() + 7 * count)
     months = count * {"year": 12, "month": 1, "decade": 120}[unit]
     return base, _add_months(base, months)
+
+
+def _short_term(m: re.Match[str], base: date | None) -> tuple[date | None, date | None] | None:
+    """ "In the short term": a year from the base."""
+    return None if base is None else (base, _add_months(base, 12))
 
 
 def _decade_end(m: re.Match[str], base: date | None) -> tuple[date | None, date | None] | None:
@@ -230,11 +272,20 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            rf"\b(?:before|ahead of|by)\s+the\s+{_YEAR}\s+(?:[a-z]+\s+){{0,2}}"
-            r"(?:elections?|summit|vote|referendum|olympics|games)\b",
+            rf"\b(?:before|ahead of|by)\s+the\s+{_YEAR}\s+(?:[a-z]+\s+){{0,2}}{_EVENT}\b",
             re.IGNORECASE,
         ),
         _deadline_year,
+    ),
+    # An event the text places in a period: the latest it can fall is that period's end.
+    (
+        re.compile(
+            rf"\b(?:before|ahead of)\s+(?:the\s+|a\s+|next\s+)?(?:[a-z-]+\s+){{0,3}}"
+            rf"{_EVENT}\s+(?:(?:in|of|due\s+in|set\s+for|scheduled\s+for)\s+)"
+            rf"(?:(?P<month>{'|'.join(_MONTH_NUMBER)})\s+)?{_YEAR}\b",
+            re.IGNORECASE,
+        ),
+        _deadline_event,
     ),
     (re.compile(r"\bby\s+the\s+end\s+of\s+the\s+decade\b", re.I), _decade_end),
     # Month names are matched capitalized and after a preposition or before a year only:
@@ -253,10 +304,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (re.compile(rf"\b(?:in\s+)?(?P<part>early|late|mid-)\s*{_YEAR}\b", re.I), _named_year),
     (re.compile(r"\b(?P<rel>this|next)\s+year\b", re.I), _named_year),
-    (
-        re.compile(r"\b(?P<which>this|next)\s+(?P<season>spring|summer|autumn|fall)\b", re.I),
-        _season,
-    ),
+    (re.compile(rf"\b(?P<which>this|next)\s+{_SEASON}\b", re.I), _season),
+    (re.compile(rf"\b(?:in\s+)?(?:the\s+)?{_SEASON}\s+(?:of\s+)?{_YEAR}\b", re.I), _season),
+    (re.compile(r"\bin\s+the\s+short\s+term\b", re.I), _short_term),
     (re.compile(r"\bnext\s+month\b", re.I), _next_month),
     (
         re.compile(

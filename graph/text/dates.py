@@ -75,7 +75,7 @@ class PublicationDate:
     """A publication date (ISO, as precise as written) and where it was found."""
 
     value: str
-    source: str  # sidecar | front matter | json-ld | html meta | html time | dateline
+    source: str  # sidecar | front-matter | html-meta (JSON-LD, <meta> or <time>) | dateline
 
 
 def iso_date(raw: object) -> str | None:
@@ -141,16 +141,16 @@ def _html_dates(html: str) -> Iterator[tuple[str, str]]:
 
     soup = BeautifulSoup(html, "lxml")
     for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
-        yield from (("json-ld", d) for d in _json_ld_dates(script.get_text()))
+        yield from (("html-meta", d) for d in _json_ld_dates(script.get_text()))
     for tag in soup.find_all("meta"):
         if not isinstance(tag, Tag):
             continue
         key = str(tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
         if key in _META_NAMES and tag.get("content"):
-            yield "html meta", str(tag.get("content"))
+            yield "html-meta", str(tag.get("content"))
     for tag in soup.find_all("time"):
         if isinstance(tag, Tag) and tag.find_parent(["aside", "nav", "footer"]) is None:
-            yield "html time", str(tag.get("datetime") or tag.get_text(" "))
+            yield "html-meta", str(tag.get("datetime") or tag.get_text(" "))
 
 
 def _json_ld_dates(text: str) -> Iterator[str]:
@@ -187,7 +187,7 @@ def publication_date(
         return PublicationDate(found, "sidecar")
     found = _from_keys(front)
     if found is not None:
-        return PublicationDate(found, "front matter")
+        return PublicationDate(found, "front-matter")
     if fmt == "html":
         for source, value in _html_dates(raw):
             found = iso_date(value)
