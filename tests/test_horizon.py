@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -223,3 +224,38 @@ def test_horizon_evidence_is_the_articles_text() -> None:
         text[e.end : e.end + 32],
     )
     assert e.exact == "in 2024"
+
+
+def test_evaluate_reports_date_and_horizons(tmp_path: Path) -> None:
+    """`cakg evaluate` on a dated gold: the date, its source, horizons right and invented."""
+    from click.testing import CliRunner
+
+    from cakg.cli import cli
+
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Will the region hold together?\n\nASTANA, 2 May 2023 — One expert answers.\n\n"
+        "Aigerim Sadykova, analyst, Steppe Institute (Kazakhstan):\n\n"
+        "How will relations between Kazakhstan and Kyrgyzstan develop?\n\n"
+        "Relations between Kazakhstan and Kyrgyzstan will strengthen in 2024. "
+        "Trade will grow.\n",
+        encoding="utf-8",
+    )
+    gold = tmp_path / "a.yaml"
+    gold.write_text(
+        "article: a.txt\ndate: 2023-05-02\ndate_source: dateline\nexperts:\n"
+        "  - {name: Aigerim Sadykova, country: Kazakhstan, role: analyst, "
+        "affiliation: Steppe Institute}\n"
+        "answers:\n  - expert: Aigerim Sadykova\n"
+        "    question: How will relations between Kazakhstan and Kyrgyzstan develop?\n"
+        "    starts_with: Relations between\n    states: [Kazakhstan, Kyrgyzstan]\n"
+        "    organizations: []\n    trend: strengthening\n    predictions:\n"
+        "      - text: Relations between Kazakhstan and Kyrgyzstan will strengthen in 2024.\n"
+        "        horizon: {start: 2024-01-01, end: 2024-12-31, words: in 2024}\n"
+        "      - {text: Trade will grow., horizon: null}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["evaluate", str(article), str(gold)])
+    assert result.exit_code == 0, result.stderr
+    assert "date: 2023-05-02 (dateline); gold 2023-05-02 (dateline): right" in result.stdout
+    assert "horizons right: 1/1 (1.00); invented: 0 of 1 without one" in result.stdout

@@ -207,6 +207,16 @@ def evaluate(article: Path, gold: Path) -> None:
     )
     console.print(f"answer trend accuracy: {report.trend_accuracy:.2f} ({report.trend_n} answers)")
     console.print(f"evidence offsets exact: {report.offsets_exact}/{report.offsets_total}")
+    if report.time is not None:
+        t = report.time
+        console.print(
+            f"date: {t.date_found or 'none'} ({t.source_found}); gold {t.date_expected or 'none'} "
+            f"({t.source_expected}): {'right' if t.date_right else 'wrong'}"
+        )
+        console.print(
+            f"horizons right: {t.stated_right}/{t.stated} ({t.horizon_accuracy:.2f}); invented: "
+            f"{t.invented} of {t.unstated} without one; predictions not found: {t.missing}"
+        )
 
 
 # --- query, queries -------------------------------------------------------------------------------
