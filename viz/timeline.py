@@ -143,13 +143,19 @@ def _figure(marks: list[TimelineMark], title: str, stem: Path) -> list[Path]:
     lanes = sorted({m.lane for m in marks})
     fig = Figure(figsize=(10, 1.2 + 0.45 * len(lanes)))
     ax = fig.add_subplot()
+    # Claims of one lane and day sit side by side, a few days apart, so that each shows.
+    seen: dict[tuple[str, date], int] = {}
+    xs = []
+    for m in marks:
+        n = seen[(m.lane, m.day)] = seen.get((m.lane, m.day), -1) + 1
+        xs.append(m.day.toordinal() + 7 * n)
     for trend in (*trend_keys(), NONE):
-        own = [m for m in marks if m.trend == trend]
+        own = [(x, m) for x, m in zip(xs, marks, strict=True) if m.trend == trend]
         if own:
             ax.scatter(
-                [m.day.toordinal() for m in own],
-                [lanes.index(m.lane) for m in own],
-                s=46,
+                [x for x, _ in own],
+                [lanes.index(m.lane) for _, m in own],
+                s=40,
                 color=TREND_COLOURS[trend],
                 edgecolors="#333333",
                 linewidths=0.5,
