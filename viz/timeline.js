@@ -28,7 +28,7 @@
   var first = new Date(dayOf(marks[0].day)).getUTCFullYear();
   var last = new Date(dayOf(marks[marks.length - 1].day)).getUTCFullYear() + 1;
   var t0 = Date.UTC(first, 0, 1), t1 = Date.UTC(last, 0, 1);
-  var left = 190, right = 30, top = 28, laneH = 34;
+  var left = 190, right = 30, top = 28, laneH = 46, STACK = 5;
   var width = Math.max(720, 160 * (last - first)) + left + right;
   var height = top + laneH * lanes.length + 10;
   function x(ms) { return left + (width - left - right) * (ms - t0) / (t1 - t0); }
@@ -54,16 +54,17 @@
     el("title", {}, t).textContent = lane;
   });
 
-  // Marks on the same lane and day are spread a little apart so that each can be clicked.
-  var seen = {};
+  var seen = {}, count = {};
+  marks.forEach(function (m) { count[m.lane + "|" + m.day] = (count[m.lane + "|" + m.day] || 0) + 1; });
   var panel = document.getElementById("cakg-details");
   var selected = null;
   marks.forEach(function (m, i) {
     var key = m.lane + "|" + m.day;
     var n = seen[key] = (seen[key] || 0) + 1;
-    var cx = x(dayOf(m.day)) + (n - 1) * 9;
-    var cy = top + laneH * lanes.indexOf(m.lane) + laneH / 2;
-    var c = el("circle", { cx: cx, cy: cy, r: 6, fill: colours[m.trend] || "#999",
+    // Claims of one lane and day stand in columns of STACK, so a busy day stays narrow.
+    var cx = x(dayOf(m.day)) + Math.floor((n - 1) / STACK) * 10;
+    var cy = top + laneH * lanes.indexOf(m.lane) + laneH / 2 + ((n - 1) % STACK - (Math.min(count[key], STACK) - 1) / 2) * 9;
+    var c = el("circle", { cx: cx, cy: cy, r: 4.5, fill: colours[m.trend] || "#999",
       "class": "cakg-mark", tabindex: 0, "data-claim": m.claim, "data-trend": m.trend }, svg);
     el("title", {}, c).textContent = m.expert + " · " + m.date + " · " + (labels[m.trend] || m.trend);
     function open() {

@@ -12,6 +12,7 @@ that forbids every fetch, data as JSON and text written with textContent. A PNG 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -30,7 +31,10 @@ from cakg.viz.figures import save_figure
 from cakg.viz.styles import TREND_COLOURS
 from cakg.viz.trends import NONE, trend_keys, trend_labels
 
-__all__ = ["TimelineMark", "render_timeline", "timeline_html", "timeline_marks"]
+__all__ = ["STACK", "TimelineMark", "render_timeline", "timeline_html", "timeline_marks"]
+
+#: How many claims of one lane and day stand one above the other before the next column.
+STACK = 5
 
 
 @dataclass(frozen=True)
@@ -141,20 +145,23 @@ def timeline_html(marks: list[TimelineMark], title: str) -> str:
 def _figure(marks: list[TimelineMark], title: str, stem: Path) -> list[Path]:
     """The static timeline (PNG and SVG) for papers."""
     lanes = sorted({m.lane for m in marks})
-    fig = Figure(figsize=(10, 1.2 + 0.45 * len(lanes)))
+    fig = Figure(figsize=(10, 1.2 + 0.6 * len(lanes)))
     ax = fig.add_subplot()
-    # Claims of one lane and day sit side by side, a few days apart, so that each shows.
+    # Claims of one lane and day are stacked in columns of STACK, a few days apart, so
+    # that each shows and a busy day does not reach far into the next months.
     seen: dict[tuple[str, date], int] = {}
-    xs = []
+    count = Counter((m.lane, m.day) for m in marks)
+    xy = []
     for m in marks:
         n = seen[(m.lane, m.day)] = seen.get((m.lane, m.day), -1) + 1
-        xs.append(m.day.toordinal() + 7 * n)
+        row = n % STACK - (min(count[(m.lane, m.day)], STACK) - 1) / 2
+        xy.append((m.day.toordinal() + 6 * (n // STACK), lanes.index(m.lane) + 0.16 * row))
     for trend in (*trend_keys(), NONE):
-        own = [(x, m) for x, m in zip(xs, marks, strict=True) if m.trend == trend]
+        own = [(p, m) for p, m in zip(xy, marks, strict=True) if m.trend == trend]
         if own:
             ax.scatter(
-                [x for x, _ in own],
-                [lanes.index(m.lane) for _, m in own],
+                [p[0] for p, _ in own],
+                [p[1] for p, _ in own],
                 s=40,
                 color=TREND_COLOURS[trend],
                 edgecolors="#333333",
