@@ -42,6 +42,7 @@ KINDS: dict[str, tuple[URIRef, str]] = {
     "certainty": (CAKG.CertaintyScheme, "certainty-"),
     "topic": (CAKG.TopicScheme, "topic-"),
     "role": (ORG.Role, "role-"),
+    "outcome": (CAKG.OutcomeScheme, "outcome-"),
 }
 
 

@@ -54,6 +54,7 @@ PARAM_KINDS: dict[str, str] = {
     "statement": "iri",
     "article": "article",
     "subject": "subject",
+    "before": "date",
 }
 
 

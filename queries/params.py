@@ -13,15 +13,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from cakg.errors import InputError
 from cakg.graph import vocabulary
 from cakg.graph.namespaces import CAKG, PREFIXES, SCHEMA
 from cakg.graph.store.engines import QueryResult, Store
+from cakg.graph.text.dates import iso_date
 from cakg.queries.library import PARAM_KINDS, NamedQuery
 
-__all__ = ["parse_param_items", "resolve_param", "resolve_params"]
+__all__ = ["inline_dates", "parse_param_items", "resolve_param", "resolve_params"]
 
 # The class a looked-up label must belong to, per kind (standard vocabulary where one exists).
 _KIND_CLASS: dict[str, URIRef] = {
@@ -225,6 +227,11 @@ def resolve_param(store: Store, query: NamedQuery | None, name: str, value: obje
             return _resolve_relation(store, text)
         except InputError:
             return _one(_lookup(store, text, None), "thing", text)
+    if kind == "date":
+        day = text.strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) or iso_date(day) != day:
+            raise InputError(f"parameter {name} takes a day (YYYY-MM-DD), got {text!r}")
+        return Literal(day, datatype=XSD.date)
     if kind == "iri":
         if text.strip().isdigit():
             found = _iris(store.query(_CLAIM_AT, {"n": Literal(int(text))}))
@@ -261,3 +268,32 @@ def parse_param_items(items: Iterable[str]) -> dict[str, str]:
             raise InputError(f"--param takes KEY=VALUE, got {item!r}")
         values[key.strip()] = value
     return values
+
+
+def inline_dates(query: NamedQuery, bindings: Mapping[str, Node]) -> tuple[str, dict[str, Node]]:
+    """The query's text with each date parameter bound where the query compares it, and the
+    bindings left for the trailing VALUES clause.
+
+    A trailing VALUES clause is joined after the query's filters (SPARQL 1.1 Query
+    §18.2.4.3), so a date a query compares with (``before``) is bound by the query's own
+    ``VALUES ?before { UNDEF }`` clause instead: its ``UNDEF`` (no value given) becomes the
+    typed literal. Only a checked ``xsd:date`` literal is written there.
+
+    >>> from cakg.queries.library import query_from_text
+    >>> q = query_from_text("SELECT ?before WHERE { VALUES ?before { UNDEF } }")
+    >>> text, rest = inline_dates(q, {"before": Literal("2024-01-01", datatype=XSD.date)})
+    >>> (text.split("{ ")[2], rest)
+    ('"2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date> } }', {})
+    """
+    text, rest = query.sparql, dict(bindings)
+    for name, value in bindings.items():
+        if PARAM_KINDS.get(name) != "date" or not isinstance(value, Literal):
+            continue
+        if value.datatype != XSD.date or iso_date(str(value)) != str(value):
+            raise InputError(f"parameter {name} takes a day (YYYY-MM-DD), got {str(value)!r}")
+        slot = re.compile(rf"VALUES\s+\?{name}\s*\{{\s*UNDEF\s*\}}")
+        found = slot.search(text)
+        if found is not None:
+            text = f"{text[: found.start()]}VALUES ?{name} {{ {value.n3()} }}{text[found.end() :]}"
+            del rest[name]
+    return text, rest

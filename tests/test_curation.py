@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import PROV
 
 from cakg.cli import cli
@@ -23,6 +24,10 @@ Will relations between Kyrgyzstan and Kazakhstan change?
 I do not think that relations will worsen. Kazakhstan remains our main partner.
 """
 BASE = "https://cakg.example.org/id/"
+_OUTCOME = (
+    "outcomes:\n  {n}: {{outcome: {outcome}, source: 'https://e.org/r', by: Ann Lee, "
+    "date: 2024-01-31}}\n"
+)
 ART = BASE + "article/a-roundtable-on-trade"
 
 
@@ -76,6 +81,10 @@ def test_mentions_added_and_dropped(tmp_path: Path) -> None:
         ("claims:\n  2: {mood: sad}\n", "unknown correction"),
         ("claims:\n  2: {add_mentions: [Atlantis]}\n", "unknown entity"),
         ("claims: [\n", "invalid curation YAML"),
+        (_OUTCOME.format(n=2, outcome="maybe"), "outcome must be one of"),
+        (_OUTCOME.format(n=99, outcome="came true"), "no claim 99"),
+        (_OUTCOME.format(n=2, outcome="partly").replace("https://e.org/r", "e.org"), "http(s) URL"),
+        ("outcomes:\n  2: {outcome: partly, by: X, date: 2024-01-01}\n", "missing source"),
     ],
 )
 def test_bad_overlay_exits_2_naming_the_file(tmp_path: Path, overlay: str, message: str) -> None:
@@ -83,3 +92,62 @@ def test_bad_overlay_exits_2_naming_the_file(tmp_path: Path, overlay: str, messa
     assert code == 2
     assert "trade.curation.yaml" in err and message in err
     assert not trig.exists()
+
+
+def _curate(overlay: Path, claim: str, *extra: str) -> tuple[int, str]:
+    args = ["curate", "outcome", claim, "--overlay", str(overlay), *extra]
+    result = CliRunner().invoke(cli, args)
+    return result.exit_code, result.stderr
+
+
+def test_curate_outcome_is_built_with_prov_and_kept_across_rebuilds(tmp_path: Path) -> None:
+    from rdflib.namespace import XSD
+
+    overlay = tmp_path / "judged.yaml"
+    source = ["--source", "https://example.org/report"]
+    for n, outcome, day in ((2, "came true", "2024-03-01"), (1, "partly", "2024-03-02")):
+        code, err = _curate(
+            overlay,
+            f"{ART}/claim/{n}",
+            "--outcome",
+            outcome,
+            *source,
+            "--by",
+            "Ann Lee",
+            "--on",
+            day,
+        )
+        assert code == 0, err
+    article = tmp_path / "trade.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    for _ in range(2):  # a rebuild keeps the judgement: it lives in the overlay file
+        result = CliRunner().invoke(
+            cli, ["build", str(article), "-o", str(tmp_path / "out"), "--curation", str(overlay)]
+        )
+        assert result.exit_code == 0, result.stderr
+    ds = Dataset()
+    ds.parse(tmp_path / "out" / "kg.trig", format="trig")
+    cur = ds.graph(URIRef(BASE + "graph/article/a-roundtable-on-trade/curation"))
+    claim, node = URIRef(ART + "/claim/2"), URIRef(ART + "/claim/2/outcome")
+    assert (claim, CAKG.hasOutcome, CAKG["outcome-came-true"]) in cur
+    assert (URIRef(ART + "/claim/1"), CAKG.hasOutcome, CAKG["outcome-partly"]) in cur
+    assert (node, PROV.wasAttributedTo, URIRef(BASE + "person/ann-lee")) in cur
+    assert (node, DCT.source, URIRef("https://example.org/report")) in cur
+    assert (node, DCT.date, Literal("2024-03-01", datatype=XSD.date)) in cur
+    assert (node, PROV.wasGeneratedBy, URIRef(ART + "/curation")) in cur
+    article_g = ds.graph(URIRef(BASE + "graph/article/a-roundtable-on-trade"))
+    assert not list(article_g.triples((None, CAKG.hasOutcome, None)))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--outcome", "maybe"], "outcome must be one of"),
+        (["--outcome", "partly", "--on", "last week"], "must be a day"),
+    ],
+)
+def test_curate_outcome_refuses_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
+    overlay = tmp_path / "judged.yaml"
+    code, err = _curate(overlay, f"{ART}/claim/2", "--source", "https://e.org", "--by", "A", *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not overlay.exists()

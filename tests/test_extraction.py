@@ -88,6 +88,7 @@ def test_records_say_what_the_graph_says() -> None:
     from rdflib.compare import isomorphic
 
     from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.extract.horizons import horizon_graph
     from cakg.graph.extract.triples import article_graph
     from cakg.graph.namespaces import CAKG, RDF
     from cakg.graph.text.reader import bundled_article
@@ -95,7 +96,7 @@ def test_records_say_what_the_graph_says() -> None:
     _, extractions, _ = build_knowledge_graph([bundled_article()])
     ex = extractions[0]
     records = ex.records
-    assert isomorphic(article_graph(records), ex.graph)
+    assert isomorphic(article_graph(records) + horizon_graph(records), ex.graph)
     for group in (records.entities, records.relations, records.agreements):
         assert len(set(group)) == len(group)
     assert len(records.claims) == len(set(ex.graph.subjects(RDF.type, CAKG.Claim)))

@@ -31,6 +31,7 @@ from cakg.graph.store.push import push
 from cakg.graph.store.remote import RemoteStore, derive_endpoints
 from cakg.graph.store.sparql_json import canonical_literal
 from cakg.queries import NamedQuery, list_queries, resolve_params
+from cakg.queries.params import inline_dates
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample" / "export-sample.trig"
 SCRATCH = "https://cakg.example.org/test/"  # graphs of the push tests, apart from the parity data
@@ -316,8 +317,11 @@ def test_named_query_gives_the_same_rows_on_virtuoso(
     nq: NamedQuery, pushed: RemoteStore, embedded: Any
 ) -> None:
     for params in _example_params(nq):
-        here = embedded.query(nq.sparql, resolve_params(embedded, nq, params))
-        there = pushed.query(nq.sparql, resolve_params(pushed, nq, params))
+        # Bound as `cakg query` binds them (a date where the query compares it).
+        text, here_bound = inline_dates(nq, resolve_params(embedded, nq, params))
+        there_text, there_bound = inline_dates(nq, resolve_params(pushed, nq, params))
+        here = embedded.query(text, here_bound)
+        there = pushed.query(there_text, there_bound)
         assert there.kind == here.kind
         assert there.vars == here.vars
         a, b = _rows(here, nq.sparql), _rows(there, nq.sparql)

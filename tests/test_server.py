@@ -180,6 +180,18 @@ def test_named_query_pages_put_together_are_its_rows(server: str) -> None:
     assert bad.status_code == 400 and "limit" in bad.text
 
 
+@pytest.mark.parametrize(("before", "rows"), [("2030-01-01", 1), ("2022-06-01", 0)])
+def test_named_query_api_binds_a_date_where_the_query_compares_it(
+    server: str, built: Path, before: str, rows: int
+) -> None:
+    """predictions-due's `before` filters on the server as it does in `cakg query`."""
+    params = {"before": before, "format": "csv"}
+    r = httpx.get(f"{server}/api/queries/predictions-due", params=params)
+    assert r.status_code == 200
+    assert r.content == cakg_query(built, "predictions-due", "-p", f"before={before}", "-f", "csv")
+    assert len(r.text.strip().splitlines()) == 1 + rows
+
+
 def test_cakg_query_against_the_endpoint(endpoint: str, built: Path) -> None:
     """`cakg query --endpoint` (RemoteStore over SPARQLWrapper) gives the local rows."""
     args = [

@@ -379,3 +379,51 @@ def test_a_large_view_opens_capped_without_physics(visit: Any, tmp_path: Path) -
     assert v.js("cakg.network.physics.options.enabled") is False
     assert v.page.locator("#cakg-banner").is_visible()
     v.page.screenshot(path=str(tmp_path / "large.png"))
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("focus", [None, "CSTO"], ids=["all", "focus"])
+def test_timeline_draws_every_claim_offline_and_opens_quotes(
+    visit: Any, store: Any, tmp_path: Path, focus: str | None
+) -> None:
+    from cakg.viz.timeline import render_timeline, timeline_marks
+
+    marks, _ = timeline_marks(store, focus)
+    path = render_timeline(store, tmp_path, focus, figures=False)[0]
+    v = visit(path)
+    assert v.errors == [] and v.requests == [v.url]
+    assert v.js("document.querySelectorAll('circle.cakg-mark').length") == len(marks)
+    lanes = {m.lane for m in marks}
+    assert v.js("document.querySelectorAll('.cakg-lane-label').length") == len(lanes)
+    if focus is not None:  # around a subject, one lane per expert
+        assert lanes <= {m.expert for m in marks}
+    mark = marks[len(marks) // 2]
+    v.page.click(f'circle[data-claim="{mark.claim}"]', force=True)
+    panel = v.page.locator("#cakg-details")
+    assert panel.is_visible()
+    assert mark.quote[:60] in panel.inner_text().replace("\n", " ")
+    v.page.screenshot(path=str(tmp_path / "timeline.png"))
+    assert (tmp_path / "timeline.png").stat().st_size > 10_000
+
+
+def test_timeline_shows_injected_markup_as_text(visit: Any, tmp_path: Path) -> None:
+    from cakg.graph.build import build_graph
+    from cakg.viz.timeline import render_timeline
+
+    article = tmp_path / "xss-roundup.txt"
+    article.write_text((FIXTURES / "xss" / "xss-roundup.txt").read_text(encoding="utf-8"))
+    article.with_name("xss-roundup.meta.yaml").write_text("date_published: 2023-04-05\n")
+    build_graph([article], tmp_path / "built")
+    path = render_timeline(open_store(tmp_path / "built" / "kg.trig"), tmp_path, figures=False)[0]
+    v = visit(path)
+    quotes = []
+    for claim in v.js(
+        "[...document.querySelectorAll('circle.cakg-mark')].map(c => c.dataset.claim)"
+    ):
+        v.page.click(f'circle[data-claim="{claim}"]', force=True)
+        quotes.append(v.page.locator("#cakg-details-quote").inner_text())
+    assert any("window.__pwned=1" in q for q in quotes)  # shown as text, not run
+    assert v.js("typeof window.__pwned") == "undefined"
+    assert v.dialogs == [] and v.requests == [v.url] and v.errors == []

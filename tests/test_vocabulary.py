@@ -21,6 +21,7 @@ PATH_KIND = {
     CAKG.hasCertainty: "certainty",
     CAKG.hasTopic: "topic",
     ORG.role: "role",
+    CAKG.hasOutcome: "outcome",
 }
 
 

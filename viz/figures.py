@@ -36,7 +36,7 @@ from cakg.viz.styles import (
 )
 from cakg.viz.trends import NONE, trend_labels
 
-__all__ = ["FIGURE_MAX_NODES", "draw_heatmap", "draw_network"]
+__all__ = ["FIGURE_MAX_NODES", "draw_heatmap", "draw_network", "save_figure"]
 
 FIGURE_MAX_NODES = 400
 FIGURE_SPREAD = 2.2  # figures are read at a glance: open dense cores up
@@ -63,6 +63,11 @@ def _save(fig: Figure, stem: Path) -> list[Path]:
             )
         out.append(atomic_write(stem.with_name(f"{stem.name}.{fmt}"), buf.getvalue()))
     return out
+
+
+def save_figure(fig: Figure, stem: Path) -> list[Path]:
+    """Write a figure as ``STEM.png`` and ``STEM.svg`` (reproducible bytes); return the paths."""
+    return _save(fig, stem)
 
 
 def _dash(dashes: list[int] | bool) -> Any:

@@ -17,6 +17,7 @@ from rdflib import URIRef
 
 from cakg.errors import InputError
 from cakg.graph.build import build_knowledge_graph
+from cakg.graph.check.evaluate_time import TimeScores, evaluate_time
 from cakg.graph.entities.gazetteer import Gazetteer
 from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction
@@ -71,6 +72,7 @@ class EvaluationReport:
     affiliations_correct: int = 0
     affiliations_n: int = 0
     errors: list[str] = field(default_factory=list)
+    time: TimeScores | None = None  # where the gold gives a date (a dated series)
 
     @property
     def trend_accuracy(self) -> float:
@@ -187,6 +189,9 @@ def evaluate_extraction(
         quote = ex.graph.value(URIRef(str(sel).rsplit("/", 1)[0] + "/quote"), OA.exact)
         if quote is not None and text[start:end] == str(quote):
             report.offsets_exact += 1
+    if "date" in gold:
+        report.time = evaluate_time(ex, gold, matched)
+        report.errors.extend(report.time.errors)
     return report
 
 

@@ -25,6 +25,7 @@ from cakg.errors import InputError
 from cakg.graph import claims as claimlib
 from cakg.graph.entities.finder import Entity, find_entities, suppressed
 from cakg.graph.entities.gazetteer import Gazetteer, Match
+from cakg.graph.extract.horizons import horizon_graph
 from cakg.graph.extract.records import (
     Agreement,
     AnswerRecord,
@@ -545,4 +546,8 @@ def extract_article(
         claims=tuple(claims),
     )
     warnings = [f"{article.name}: {w}" for w in st.warnings]
-    return Extraction(article, st, records, article_graph(records), warnings)
+    if record.published is None:
+        warnings.append(f"{article.name}: no publication date found; the article has no date")
+    graph = article_graph(records)
+    graph += horizon_graph(records)
+    return Extraction(article, st, records, graph, warnings)

@@ -12,6 +12,9 @@ add or drop mentions, and merge two entities::
       4: {trend: weakening}
     merge:
       - {from: person/a-smith, into: person/anna-smith}
+    outcomes:                        # how predictions turned out, judged by a person
+      https://cakg.example.org/id/article/my-article/claim/12:   # or just 12
+        {outcome: came true, source: "https://example.org/news", by: Jane Doe, date: 2024-02-01}
 
 Corrected statements leave the article's graph and go into its curation graph
 ``<base>graph/article/<slug>/curation``, which records by PROV who curated it and
@@ -21,21 +24,24 @@ from which file: extracted and curated statements stay distinguishable.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from cakg.errors import InputError
 from cakg.graph.entities.gazetteer import Gazetteer
 from cakg.graph.extract.article import Extraction
-from cakg.graph.io import read_yaml
+from cakg.graph.io import atomic_write, read_yaml
 from cakg.graph.namespaces import CAKG, DCT, PROV, SCHEMA, Minter, bind_prefixes
+from cakg.graph.text.dates import iso_date
 from cakg.graph.text.reader import ArticleText
 from cakg.graph.vocabulary import concept_iri, vocabulary
 
-__all__ = ["apply_curation", "find_overlay", "load_overlay"]
+__all__ = ["apply_curation", "find_overlay", "load_overlay", "record_outcome"]
 
 #: The corrections that set a label of a controlled vocabulary (read from the ontology),
 #: and the property each one sets.
@@ -154,4 +160,93 @@ def apply_curation(
             target.remove((s, p, o))
             target.add((s, p, new))
         cur.add((old, OWL.sameAs, new))
+    _outcomes(data, overlay, ex, minter, target, cur, activity)
     return cur
+
+
+def _judgement(claim: str, entry: Any, where: Path) -> dict[str, str]:
+    """One outcome entry checked: the outcome's label, an http(s) source, who and when."""
+    if not isinstance(entry, dict):
+        raise InputError(f"outcome of {claim}: must be a mapping", path=where)
+    missing = [
+        k for k in ("outcome", "source", "by", "date") if not str(entry.get(k) or "").strip()
+    ]
+    if missing:
+        raise InputError(f"outcome of {claim}: missing {', '.join(missing)}", path=where)
+    _concept("outcome", entry["outcome"], f"outcome of {claim}", where)
+    source = str(entry["source"]).strip()
+    if not source.startswith(("http://", "https://")) or " " in source:
+        raise InputError(f"outcome of {claim}: source must be an http(s) URL", path=where)
+    day = iso_date(entry["date"])
+    if day is None or len(day) != 10:
+        raise InputError(f"outcome of {claim}: 'date' must be a day (YYYY-MM-DD)", path=where)
+    return {"outcome": str(entry["outcome"]), "source": source, "by": str(entry["by"]), "date": day}
+
+
+def _outcomes(
+    data: dict[str, Any],
+    overlay: Path,
+    ex: Extraction,
+    minter: Minter,
+    target: Graph,
+    cur: Graph,
+    activity: URIRef,
+) -> None:
+    """Outcome judgements of this article's predictions, with PROV: who judged, when, on what.
+
+    Entries name a claim by number or by IRI; an IRI of another article's claim is left to
+    that article's build.
+    """
+    entries = data.get("outcomes") or {}
+    if not isinstance(entries, dict):
+        raise InputError("'outcomes' must map claims to outcomes", path=overlay)
+    own = f"{ex.iri}/claim/"
+    for key, entry in sorted(entries.items(), key=lambda kv: str(kv[0])):
+        name = str(key).strip()
+        claim = URIRef(own + name if name.isdigit() else name)
+        if not str(claim).startswith(own):
+            continue
+        if (claim, RDF.type, CAKG.Claim) not in target:
+            raise InputError(f"no claim {name} in {ex.article.name}", path=overlay)
+        j = _judgement(name, entry, overlay)
+        outcome = concept_iri("outcome", j["outcome"])
+        node = URIRef(f"{claim}/outcome")
+        judge = minter.person(j["by"])
+        cur.add((claim, CAKG.hasOutcome, outcome))
+        cur.add((claim, CAKG.hasJudgement, node))
+        cur.add((node, RDF.type, CAKG.OutcomeJudgement))
+        cur.add((node, CAKG.judgedOutcome, outcome))
+        cur.add((node, PROV.wasAttributedTo, judge))
+        cur.add((node, PROV.wasGeneratedBy, activity))
+        cur.add((node, DCT.date, Literal(j["date"], datatype=XSD.date)))
+        cur.add((node, DCT.source, URIRef(j["source"])))
+        cur.add((judge, RDF.type, PROV.Agent))
+        cur.add((judge, RDFS.label, Literal(j["by"], lang="en")))
+
+
+def record_outcome(
+    overlay: Path,
+    claim: str,
+    *,
+    outcome: str,
+    source: str,
+    by: str,
+    on: str | None = None,
+) -> Path:
+    """Write a prediction's outcome into an overlay file (created if missing), atomically.
+
+    ``on`` (the day of the judgement) defaults to today, and is kept in the file so that
+    every rebuild gives the same graph. The file is rewritten as YAML (comments are not kept).
+    """
+    data = load_overlay(overlay) if overlay.exists() else {}
+    if not claim.startswith(("http://", "https://")) and not claim.strip().isdigit():
+        raise InputError(f"{claim!r} is not a claim IRI (or a claim number)")
+    entry = {"outcome": outcome, "source": source, "by": by, "date": on or date.today().isoformat()}
+    checked = _judgement(claim, entry, overlay)
+    outcomes = data.get("outcomes") or {}
+    if not isinstance(outcomes, dict):
+        raise InputError("'outcomes' must map claims to outcomes", path=overlay)
+    outcomes[int(claim) if claim.strip().isdigit() else claim] = checked
+    data["outcomes"] = outcomes
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return atomic_write(overlay, text.encode("utf-8"))

@@ -28,7 +28,7 @@ from cakg.graph.extract.records import (
 from cakg.graph.namespaces import CAKG, DCT, OA, PROV, SCHEMA, bind_prefixes
 from cakg.graph.vocabulary import concept_iri
 
-__all__ = ["article_graph"]
+__all__ = ["add_evidence", "article_graph"]
 
 
 def article_graph(records: ArticleRecords) -> Graph:
@@ -138,12 +138,12 @@ def _agreement(g: Graph, a: Agreement) -> None:
         g.add((a.relation, CAKG.concernsAgreement, a.iri))
 
 
-def _evidence(g: Graph, subject: URIRef, e: Evidence) -> None:
+def add_evidence(g: Graph, subject: URIRef, e: Evidence, link: URIRef = CAKG.hasEvidence) -> None:
     """Web Annotation evidence: a SpecificResource with position and quote selectors (§4.2)."""
     ev = URIRef(f"{subject}/evidence")
     pos = URIRef(f"{ev}/position")
     quote = URIRef(f"{ev}/quote")
-    g.add((subject, CAKG.hasEvidence, ev))
+    g.add((subject, link, ev))
     g.add((ev, RDF.type, CAKG.Evidence))
     g.add((ev, RDF.type, OA.SpecificResource))
     g.add((ev, OA.hasSource, e.source))
@@ -168,7 +168,7 @@ def _question(g: Graph, q: QuestionRecord) -> None:
     g.add((q.iri, SCHEMA.text, Literal(q.text)))
     g.add((q.iri, CAKG.inArticle, q.article))
     g.add((q.iri, CAKG.ordinal, Literal(q.ordinal)))
-    _evidence(g, q.iri, q.evidence)
+    add_evidence(g, q.iri, q.evidence)
     _mentions(g, q.iri, q.mentions)
     g.add((q.template.iri, RDF.type, CAKG.QuestionTemplate))
     g.add((q.template.iri, RDFS.label, Literal(q.template.label, lang="en")))
@@ -191,7 +191,7 @@ def _answer(g: Graph, a: AnswerRecord) -> None:
     g.add((a.iri, CAKG.inArticle, a.article))
     g.add((a.iri, CAKG.ordinal, Literal(a.ordinal)))
     g.add((a.iri, SCHEMA.text, Literal(a.text)))
-    _evidence(g, a.iri, a.evidence)
+    add_evidence(g, a.iri, a.evidence)
     if a.about is not None:
         g.add((a.iri, CAKG.about, a.about))
     _mentions(g, a.iri, a.mentions)
@@ -207,7 +207,7 @@ def _claim(g: Graph, c: ClaimRecord) -> None:
     g.add((c.iri, CAKG.claimedBy, c.author))
     g.add((c.iri, SCHEMA.text, Literal(c.text)))
     g.add((c.iri, CAKG.ordinal, Literal(c.ordinal)))
-    _evidence(g, c.iri, c.evidence)
+    add_evidence(g, c.iri, c.evidence)
     cls = c.classification
     g.add((c.iri, CAKG.hasClaimType, concept_iri("type", cls.claim_type.label)))
     g.add((c.iri, CAKG.typeCue, Literal(_cue_text(cls.claim_type))))

@@ -21,6 +21,7 @@ from typing import Any
 
 from cakg.errors import InputError
 from cakg.graph.io import local_path, parse_yaml
+from cakg.graph.text.dates import dated
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -153,7 +154,9 @@ def read_text(
     raw: bytes | None = None,
 ) -> ArticleText:
     """Wrap an already decoded text (normalizing line ends; HTML is reduced to its content)."""
-    meta = dict(meta or {})
+    given = dict(meta or {})
+    meta, source = dict(given), text
+    front: dict[str, Any] = {}
     if fmt == "html":
         text, html_meta = html_to_text(text)
         for k, v in html_meta.items():
@@ -163,8 +166,10 @@ def read_text(
         if fmt == "markdown":
             m = _FRONT_MATTER.match(text)
             if m:
-                for k, v in _load_meta(m.group(1), path or name).items():
+                front = _load_meta(m.group(1), path or name)
+                for k, v in front.items():
                     meta.setdefault(k, v)
+    meta = dated(meta, given, front, source, text, fmt)
     return ArticleText(name=name, text=text, fmt=fmt, meta=meta, path=path, raw=raw)
 
 

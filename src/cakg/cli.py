@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cakg.curate_cli import curate
 from cakg.errors import CakgError, InvalidDataError
 from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
 from cakg.graph.io import local_path
@@ -68,6 +69,8 @@ def data_paths(data: tuple[Path, ...]) -> list[Path]:
 def cli() -> None:
     """cakg: a knowledge graph of regional relations in Central Asia."""
 
+
+cli.add_command(curate)
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -223,6 +226,16 @@ def evaluate(article: Path, gold: Path | None, verbose: bool) -> None:
     )
     console.print(f"answer trend accuracy: {report.trend_accuracy:.2f} ({report.trend_n} answers)")
     console.print(f"evidence offsets exact: {report.offsets_exact}/{report.offsets_total}")
+    if report.time is not None:
+        t = report.time
+        console.print(
+            f"date: {t.date_found or 'none'} ({t.source_found}); gold {t.date_expected or 'none'} "
+            f"({t.source_expected}): {'right' if t.date_right else 'wrong'}"
+        )
+        console.print(
+            f"horizons right: {t.stated_right}/{t.stated} ({t.horizon_accuracy:.2f}); invented: "
+            f"{t.invented} of {t.unstated} without one; predictions not found: {t.missing}"
+        )
 
 
 # --- query, queries -------------------------------------------------------------------------------
@@ -526,7 +539,7 @@ def push(
 
 # --- view ----------------------------------------------------------------------------------------
 
-VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
+VIEW_KINDS = ("actors", "claims", "stances", "comentions", "timeline", "all")
 
 
 @cli.command()
@@ -535,7 +548,8 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
     type=click.Choice(VIEW_KINDS),
     default="all",
     show_default=True,
-    help="Which network: actors, claims, stances, comentions, or all four.",
+    help="Which network: actors, claims, stances, comentions, or all four; or the timeline "
+    "of claims by date (around --focus: a relation, state or organization).",
 )
 @click.option(
     "--focus",
@@ -576,6 +590,13 @@ def view(
     from cakg.viz import KINDS, network_stats, render_all, render_view
 
     store = open_store(data_paths(data))
+    if kind == "timeline":
+        from cakg.viz.timeline import render_timeline
+
+        target = out if out is not None else Path("out") / "views"
+        for path in render_timeline(store, target, focus, figures=not no_figures):
+            console.print(f"wrote {path}")
+        return
     kinds: list[str] = list(KINDS) if kind == "all" else [kind]
 
     def skipped(line: str) -> None:
