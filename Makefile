@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test system-deps lint typecheck bench clean
+.PHONY: run test install install-test system-deps lint typecheck bench claims-eval clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
@@ -59,6 +59,13 @@ test: install-test system-deps
 
 bench: install-test
 	$(BIN)/python benchmarks/run.py
+
+# Score the claim classifier on a gold folder (default: the dated series), beside the
+# design of the baseline revision in the same run (benchmarks/claims_eval.py).
+GOLD     ?= tests/fixtures/series
+BASELINE ?= a57551a
+claims-eval: install-test
+	$(BIN)/python benchmarks/claims_eval.py $(GOLD) --baseline $(BASELINE)
 
 clean:
 	rm -rf $(OUT) build dist *.egg-info src/*.egg-info
