@@ -3,12 +3,14 @@
     make claims-eval GOLD=tests/fixtures/series              # = the line below
     .venv/bin/python benchmarks/claims_eval.py tests/fixtures/series --baseline a57551a
 
-GOLD is a folder of gold YAML files (in ``GOLD/gold/`` if that exists) in the format of
-``tests/fixtures/gold/README.md``; each file's ``article`` is found relative to the gold
-folder or any folder above it. The classifier gets the gold question and the gold answer
-text, never the structure parser's, so structure errors do not mix in: an answer runs from
-its ``starts_with`` to the next answer's, less the header, name and question lines between
-them (the last answer ends where the parser ends it, else at the end of the text).
+GOLD is a YAML list of answers (``question``, ``answer``, ``trend``, as in
+``tests/fixtures/claims/answers.yaml``) or a folder of gold YAML files (in ``GOLD/gold/``
+if that exists) in the format of ``tests/fixtures/gold/README.md``; each file's
+``article`` is found relative to the gold folder or any folder above it. The classifier
+gets the gold question and the gold answer text, never the structure parser's, so
+structure errors do not mix in: an answer runs from its ``starts_with`` to the next
+answer's, less the header, name and question lines between them (the last answer ends
+where the parser ends it, else at the end of the text).
 
 Reported: answer trend accuracy, macro-F1 over the trend labels that occur, per-class
 recall and the confusion matrix; for the labelled claims (``claims: [{text, type,
@@ -137,10 +139,30 @@ def _topic_key(name: str) -> str:
     return concept.key if concept is not None else str(name)
 
 
+def _answer_trend(text: str, start: int, end: int, question: str) -> str:
+    """The trend the classifier gives an answer at text[start:end]."""
+    from cakg.graph import claims as claimlib
+
+    spans = claimlib.split_claims(text, start, end)
+    return claimlib.answer_trend([claimlib.classify(text[s:e]) for s, e in spans], question).label
+
+
+def score_answers(path: Path) -> dict[str, Any]:
+    """Gold and predicted trends of a YAML list of answers ({question, answer, trend})."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs = [
+        (str(i["trend"]), _answer_trend(str(i["answer"]), 0, len(str(i["answer"])), i["question"]))
+        for i in items
+    ]
+    return {"trend": pairs, "claims": [], "missing": []}
+
+
 def score(folder: Path) -> dict[str, Any]:
     """Gold and predicted labels of every answer and labelled claim of a gold folder."""
     from cakg.graph import claims as claimlib
 
+    if folder.is_file():
+        return score_answers(folder)
     trend_pairs: list[tuple[str, str]] = []
     missing: list[str] = []
     claim_rows: list[dict[str, Any]] = []
@@ -151,8 +173,7 @@ def score(folder: Path) -> dict[str, Any]:
             if start < 0:
                 missing.append(f"{path.name}: {answer['starts_with'][:40]!r}")
                 continue
-            cls = [claimlib.classify(text[s:e]) for s, e in claimlib.split_claims(text, start, end)]
-            predicted = claimlib.answer_trend(cls, str(answer["question"])).label
+            predicted = _answer_trend(text, start, end, str(answer["question"]))
             trend_pairs.append((str(answer["trend"]), predicted))
             for claim in answer.get("claims") or []:
                 c = claimlib.classify(str(claim["text"]))
@@ -300,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="REV", help="also score the design at git REV")
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     args = parser.parse_args(argv)
-    if not gold_files(args.gold):
+    if args.gold.is_dir() and not gold_files(args.gold):
         print(f"{args.gold}: no gold YAML files with answers", file=sys.stderr)
         return 2
     columns = [("this design", figures(args.gold))]

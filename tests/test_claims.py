@@ -66,6 +66,21 @@ def test_cases_file_is_well_formed() -> None:
         assert set(c.get("no_topics", [])) <= set(TOPICS), c["id"]
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "source" in c], ids=lambda c: c["id"])
+def test_a_case_from_an_article_is_in_that_article(case: dict[str, Any]) -> None:
+    """A case marked with its source quotes it (at least its first six words in a row)."""
+    path = BUNDLED if case["source"] == "bundled" else FIXTURES / case["source"]
+    article = _folded(path.read_text(encoding="utf-8"))
+    words = _folded(case["text"]).split()
+    assert any(" ".join(words[i : i + 6]) in article for i in range(max(1, len(words) - 5))), case[
+        "source"
+    ]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_classify_case(case: dict[str, Any]) -> None:
     got = classify(case["text"])
@@ -357,9 +372,16 @@ def test_answer_trend_denial_reply_to_change_question() -> None:
 
 
 def test_answer_trend_denial_reply_to_direction_question() -> None:
-    claims = classify_all("Not now.", "A formal organization could even harm the format.")
-    q = "Should the Consultative Meeting become a formal regional organization?"
+    claims = classify_all("Hardly.", "The members have other priorities at the moment.")
+    q = "Will the customs union become a real common market?"
     assert answer_trend(claims, q).label == "no change"
+
+
+def test_answer_trend_denial_then_the_opposite_direction() -> None:
+    """One opposite cue after a denial decides it: no threshold fitted to one remark."""
+    claims = classify_all("Not now.", "A formal body could even weaken the format.")
+    q = "Should the meeting become a formal regional organization?"
+    assert answer_trend(claims, q).label == "weakening"
 
 
 def test_answer_trend_affirmation_takes_the_question_direction() -> None:

@@ -25,7 +25,6 @@ _LAST_CLAIM_WEIGHT = 1.25  # ... and the last one often sums it up
 _STANCE = re.compile(r"(?:(?:i|we)\b(?!.*\b(?:not|n't)\b)|in my )")
 _STANCE_WEIGHT = 1.5
 _CLEAR_MAJORITY = 1.5  # the winner must outweigh the runner-up by this factor
-_ONE_CUE = base_weight(Basis.WEAKENING_CUE)  # one plain directional cue
 _YES_NO = re.compile(r"(?:will|would|is|are|does|do|did|has|have|should|shall|could|may|might)\b")
 
 
@@ -99,8 +98,7 @@ def _reply_trend(claims: Sequence[Classification], polarity: str) -> Cue:
         # followed by a clear opposite direction is that direction, else no change
         opposite = DIRECTIONS[1 - DIRECTIONS.index(polarity)]
         totals, best = _tally(claims[1:], offset=1)
-        # a single hedged remark ("it could even harm the format") is not enough
-        if totals.get(opposite, 0.0) >= _CLEAR_MAJORITY * _ONE_CUE:
+        if totals.get(opposite, 0.0) > 0.0:
             others = [v for k, v in totals.items() if k != opposite]
             if not others or totals[opposite] >= _CLEAR_MAJORITY * max(others):
                 return Cue(opposite, best[opposite][1].text, Basis.REPLY_DENIAL)

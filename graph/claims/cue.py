@@ -49,7 +49,6 @@ class Basis(StrEnum):
     NEGATED_WEAKENING = "negated-weakening"
     NEGATED_STRENGTHENING = "negated-strengthening"
     NEGATED_CHANGE = "negated-change"
-    NEGATED_CHANGE_ELSEWHERE = "negated-change-elsewhere"
     NEGATED_POSITIVE = "negated-positive"
     MIXED_CUES = "mixed-cues"
     DEFAULT = "default"
@@ -83,7 +82,6 @@ _TURNING = frozenset(
         Basis.NEGATED_WEAKENING,
         Basis.NEGATED_STRENGTHENING,
         Basis.NEGATED_CHANGE,
-        Basis.NEGATED_CHANGE_ELSEWHERE,
         Basis.NEGATED_POSITIVE,
         Basis.REPLY_DENIAL,
         Basis.REPLY_AFFIRMATION,

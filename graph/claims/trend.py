@@ -71,7 +71,6 @@ _VOTES_FOR = {
     Basis.NEGATED_WEAKENING: NO_CHANGE,
     Basis.NEGATED_STRENGTHENING: NO_CHANGE,
     Basis.NEGATED_CHANGE: NO_CHANGE,
-    Basis.NEGATED_CHANGE_ELSEWHERE: NO_CHANGE,
     Basis.NEGATED_POSITIVE: WEAKENING,
 }
 
@@ -118,12 +117,8 @@ class _Tables:
     """The compiled trend lexicon (see trend.yaml for what each table holds)."""
 
     cues: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, one lexicon entry)
-    event_nouns: re.Pattern[str]
-    determiners: frozenset[str]
     negative_nouns: re.Pattern[str]
     intensifiers: re.Pattern[str]
-    relation_words: re.Pattern[str]
-    object_determiners: frozenset[str]
     negators: frozenset[str]
     not_negating: Mapping[str, frozenset[str]]
     clause_breaks: frozenset[str]
@@ -156,12 +151,8 @@ def read_tables(text: str | None = None) -> _Tables:
     discourse = lex.section("discourse")
     tables = _Tables(
         cues=tuple((kind, pattern) for kind, patterns in kinds for pattern in patterns),
-        event_nouns=lex.regex("event-nouns"),
-        determiners=lex.words("determiners"),
         negative_nouns=lex.regex("negative-nouns"),
         intensifiers=lex.regex("intensifiers"),
-        relation_words=lex.regex("relation-words"),
-        object_determiners=lex.words("object-determiners"),
         negators=lex.words("negators"),
         not_negating={word: not_negating.words(word) for word in not_negating.names()},
         clause_breaks=lex.words("clause-breaks"),
@@ -221,8 +212,6 @@ def _local_negator(
         word = tok.group(0)
         idx = len(tokens) - 1 - back
         previous = tokens[idx - 1].group(0) if idx > 0 else ""
-        if (word, previous) in (("than", "rather"), ("of", "instead")):
-            return tokens[idx - 1].start(), "contrast"
         if word in tab.later_or_earlier and back <= 2:
             return tok.start(), "contrast"
         if word == "whether":
@@ -239,20 +228,6 @@ def _local_negator(
                 continue  # "not only", "no doubt", "why not": no negation
             return tok.start(), "not"
     return None
-
-
-def _names_the_event(low: str, m: _Match) -> bool:
-    """Whether a weakening noun is a definite reference ("the clashes") to the event itself."""
-    tab = _tables()
-    if m.kind != WEAKENING or not tab.event_nouns.fullmatch(low[m.start : m.end]):
-        return False
-    before = [t.group(0) for t in TOKEN.finditer(low, 0, m.start)][-3:]
-    for word in reversed(before):
-        if word in tab.determiners:
-            return True
-        if word in tab.clause_breaks or word in tab.negators:
-            return False
-    return False
 
 
 def _belief_scopes(low: str) -> list[tuple[int, int, int]]:
@@ -287,25 +262,6 @@ def _near(low: str, start: int, end: int, pattern: re.Pattern[str], reach: int =
     return False
 
 
-def _about_relation(low: str, start: int, end: int) -> bool:
-    """Whether a (negated) change is said of the relation itself rather than of a side issue.
-
-    >>> _about_relation("the dam does not affect our water supply", 13, 23)
-    False
-    >>> _about_relation("this will not change either", 5, 19)
-    True
-    """
-    tab = _tables()
-    if _near(low, start, end, tab.relation_words):
-        return True
-    after = [t.group(0) for t in TOKEN.finditer(low, end)][:3]
-    if after and after[0] in ("on", "upon", "for", "to"):
-        after = after[1:]
-    # "does not affect our water supply": an object of its own, so it is a side issue;
-    # "will not change this." or no object at all: the subject itself stays as it is
-    return not (len(after) >= 2 and after[0] in tab.object_determiners and after[1].isalpha())
-
-
 @dataclass(frozen=True)
 class _Vote:
     basis: Basis
@@ -327,11 +283,8 @@ def _trend_votes(low: str) -> list[_Vote]:
     tab = _tables()
     scopes = _belief_scopes(low)
     triggers = [(trig, s0) for trig, s0, _ in scopes]
-    conclusion = re.search(r",\s+(?:so|therefore|thus|hence)\s", low)
     votes: list[_Vote] = []
     for m in _cue_matches(low):
-        if _names_the_event(low, m):
-            continue
         start = m.start
         negated = False
         ceased = False
@@ -356,8 +309,6 @@ def _trend_votes(low: str) -> list[_Vote]:
         if kind in DIRECTIONS and _CESSATIVE.search(low, m.end, min(len(low), m.end + 20)):
             ceased = negated = True
         factor = 0.5 if _relative_aside(low, m.start) else 1.0
-        if conclusion and m.start > conclusion.start():
-            factor *= 1.5  # "..., so I would not speak of a sharp turn": the sentence's point
         if (
             kind == STRENGTHENING
             and tab.intensifiers.search(low, m.start, m.end)
@@ -367,7 +318,7 @@ def _trend_votes(low: str) -> list[_Vote]:
             if not negated:
                 votes.append(_vote(Basis.GROWING_NEGATIVE, factor, start, m.end))
                 continue
-        basis = _basis(low, kind, negated, ceased, start, m.end)
+        basis = _basis(kind, negated, ceased)
         if basis is not None:
             votes.append(_vote(basis, factor, start, m.end))
     if any(v.basis is not Basis.CONTINUITY_CUE for v in votes):
@@ -393,16 +344,14 @@ _NEGATED = {
 }
 
 
-def _basis(low: str, kind: str, negated: bool, ceased: bool, start: int, end: int) -> Basis | None:
+def _basis(kind: str, negated: bool, ceased: bool) -> Basis | None:
     """The rule by which a cue of this kind votes, after negation; None: no vote."""
     if not negated:
         return _PLAIN.get(kind)  # a bare change or positive state says nothing
     if ceased and kind in _CEASED:
         return _CEASED[kind]
     if kind == CHANGE:
-        if _about_relation(low, start, end):
-            return Basis.NEGATED_CHANGE
-        return Basis.NEGATED_CHANGE_ELSEWHERE
+        return Basis.NEGATED_CHANGE
     # a negated "no change" or uncertainty cue says only that something changes: no vote
     return _NEGATED.get(kind)
 
