@@ -494,3 +494,58 @@ def test_answer_trend_case(case: dict[str, Any]) -> None:
     assert cue.label == case["trend"], (cue, [c.trend for c in claims])
     assert cue.label in TRENDS
     assert cue.text in text or cue.text == ""
+
+
+# ------------------------------------------------- answer shapes (sentences written for these)
+
+
+def test_answer_trend_balanced_answer_follows_its_concluding_judgement() -> None:
+    claims = classify_all(
+        "On the one hand, trade is growing.",
+        "On the other hand, tensions at the border have worsened.",
+        "All things considered, I expect relations to improve.",
+    )
+    cue = answer_trend(claims, "How will relations develop?")
+    assert (cue.label, cue.rule) == ("strengthening", "concluding-judgement")
+
+
+def test_answer_trend_balanced_answer_without_a_judgement_is_uncertain() -> None:
+    claims = classify_all(
+        "On the one hand, investment is increasing.",
+        "On the other hand, the disputes over water are worsening.",
+    )
+    cue = answer_trend(claims, "How will relations develop?")
+    assert (cue.label, cue.rule) == ("uncertain", "balanced")
+
+
+def test_answer_trend_not_knowing_is_not_outvoted_by_facts() -> None:
+    claims = classify_all(
+        "I honestly do not know.",
+        "Trade grew by ten percent last year.",
+        "In 2023 the two sides signed a deal to expand cooperation.",
+    )
+    cue = answer_trend(claims, "What is the future of the partnership?")
+    assert (cue.label, cue.rule) == ("uncertain", "not-knowing")
+
+
+def test_answer_trend_not_knowing_yields_to_a_forecast() -> None:
+    claims = classify_all(
+        "It is hard to say.",
+        "Still, I expect that cooperation will deepen and trade will grow.",
+    )
+    assert answer_trend(claims, "What is the future of the partnership?").label == "strengthening"
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "label"),
+    [
+        ("I believe it will, sooner or later.", "Will the union grow stronger?", "strengthening"),
+        ("I think they will, but slowly.", "Will the two states grow closer?", "strengthening"),
+        ("Yes, slowly.", "Is Moscow losing ground in the region?", "weakening"),
+        ("I do not think it will happen soon.", "Will the alliance weaken?", "no change"),
+        ("Unlikely, given the mood in both capitals.", "Will relations improve?", "no change"),
+    ],
+)
+def test_answer_trend_reply_takes_up_the_question(reply: str, question: str, label: str) -> None:
+    """A reply that takes up the question's own words ("I believe it will") answers it."""
+    assert answer_trend(classify_all(reply), question).label == label

@@ -17,6 +17,8 @@ class Role(Enum):
     CONCLUSION = "conclusion"  # "Therefore, ...": carries the answer
     CONTRAST = "contrast"  # "But ...": carries the answer
     CONCESSION = "concession"  # "Although ...": background
+    ONE_HAND = "one-hand"  # "On the one hand ...": the first side of a balanced answer
+    OTHER_HAND = "other-hand"  # "On the other hand ...": its second side
 
 
 class Basis(StrEnum):
@@ -51,6 +53,7 @@ class Basis(StrEnum):
     NEGATED_CHANGE = "negated-change"
     NEGATED_POSITIVE = "negated-positive"
     MIXED_CUES = "mixed-cues"
+    VALENCE_BACKOFF = "valence-backoff"
     DEFAULT = "default"
     # direct replies to a yes/no question, in a claim and in its answer
     REPLY_DENIAL = "reply-denial"
@@ -62,6 +65,9 @@ class Basis(StrEnum):
     EXPERT_VERDICT = "expert-verdict"
     MIXED = "mixed"
     FIRST_DECIDED_CLAIM = "first-decided-claim"
+    BALANCED = "balanced"
+    CONCLUDING_JUDGEMENT = "concluding-judgement"
+    NOT_KNOWING = "not-knowing"
 
     @property
     def turns(self) -> bool:
@@ -83,6 +89,7 @@ _TURNING = frozenset(
         Basis.NEGATED_STRENGTHENING,
         Basis.NEGATED_CHANGE,
         Basis.NEGATED_POSITIVE,
+        Basis.VALENCE_BACKOFF,
         Basis.REPLY_DENIAL,
         Basis.REPLY_AFFIRMATION,
         Basis.REPLY_CHANGE,

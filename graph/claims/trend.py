@@ -14,6 +14,7 @@ from functools import cache
 from cakg.graph.claims.cue import UNCERTAIN, Basis, Cue, Role
 from cakg.graph.claims.lexicon import read_lexicon
 from cakg.graph.claims.matching import TOKEN, keep_longest
+from cakg.graph.claims.valence import NEGATIVE, valence, valence_cue
 
 __all__ = [
     "CHANGE",
@@ -42,6 +43,7 @@ _STRONG = 2.0  # explicit "no change"/uncertainty statements and negated cues
 _WEAK = 1.0  # plain directional cues
 _CONTINUITY_WEIGHT = 0.9  # weaker than a directional cue: "remain" alone is thin evidence
 _MIXED_WEIGHT = 0.5  # a claim whose cues disagree
+_BACKOFF_WEIGHT = 0.5  # general valence, no domain cue: the thinnest evidence of a direction
 _NEG_WINDOW = 4  # at most this many words between a negator and the cue it negates
 
 
@@ -57,6 +59,7 @@ _BASE_WEIGHT = {
     Basis.NEGATED_CHANGE: _STRONG,
     Basis.CONTINUITY_CUE: _CONTINUITY_WEIGHT,
     Basis.MIXED_CUES: _MIXED_WEIGHT,
+    Basis.VALENCE_BACKOFF: _BACKOFF_WEIGHT,
 }
 # The label each kind of vote is for.
 _VOTES_FOR = {
@@ -104,11 +107,16 @@ _AFFIRM_REPLY = re.compile(
 )
 # A reply that opens a longer sentence ("Yes, I believe it should, sooner or later.").
 _DENIAL_PREFIX = re.compile(
-    r"(?:no|not now|not yet|hardly|of course not|not really|"
-    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) so)\s*[,.;:—–-]"
+    r"(?:no|not now|not yet|hardly|of course not|not really|unlikely|"
+    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) so)\s*[,.;:—–-]|"
+    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) (?:that )?(?:it|they|this|he|she) "
+    r"(?:will|would|is|are|does|do|has|have|can)\b"
 )
 _AFFIRM_PREFIX = re.compile(
-    r"(?:yes|of course,? yes|(?:i|we) (?:think|believe|expect) so|most likely,? yes)\s*[,.;:—–-]"
+    r"(?:yes|of course,? yes|(?:i|we) (?:think|believe|expect) so|most likely,? yes)\s*[,.;:—–-]|"
+    # "I believe it will, ...": the reply takes up the question's own verb
+    r"(?:i|we) (?:think|believe|expect|am sure|am certain|am confident|are sure) (?:that )?"
+    r"(?:it|they|this|he|she) (?:will|would|is|are|does|do|has|have|can)\b(?!\s*(?:not|n't)\b)"
 )
 
 
@@ -117,7 +125,8 @@ class _Tables:
     """The compiled trend lexicon (see trend.yaml for what each table holds)."""
 
     cues: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, one lexicon entry)
-    negative_nouns: re.Pattern[str]
+    denials: re.Pattern[str]
+    not_valence: frozenset[str]
     intensifiers: re.Pattern[str]
     negators: frozenset[str]
     not_negating: Mapping[str, frozenset[str]]
@@ -151,7 +160,8 @@ def read_tables(text: str | None = None) -> _Tables:
     discourse = lex.section("discourse")
     tables = _Tables(
         cues=tuple((kind, pattern) for kind, patterns in kinds for pattern in patterns),
-        negative_nouns=lex.regex("negative-nouns"),
+        denials=lex.alternation("denials"),
+        not_valence=lex.words("not-valence"),
         intensifiers=lex.regex("intensifiers"),
         negators=lex.words("negators"),
         not_negating={word: not_negating.words(word) for word in not_negating.names()},
@@ -231,9 +241,11 @@ def _local_negator(
 
 
 def _belief_scopes(low: str) -> list[tuple[int, int, int]]:
-    """(trigger start, scope start, scope end) of negated beliefs such as "I do not think"."""
+    """(trigger start, scope start, scope end) of negated beliefs such as "I do not think"
+    and of denials such as "far from", "it is hard to imagine"."""
     scopes = []
-    for m in _NEGATED_BELIEF.finditer(low):
+    found = [*_NEGATED_BELIEF.finditer(low), *_tables().denials.finditer(low)]
+    for m in sorted(found, key=lambda m: m.start()):
         end = _SCOPE_END.search(low, m.end())
         scopes.append((m.start(), m.end(), end.start() if end else len(low)))
     return scopes
@@ -246,18 +258,43 @@ def _relative_aside(low: str, pos: int) -> bool:
     return i >= 0 and not re.search(r"[,;]", head[i + 8 :])
 
 
-def _near(low: str, start: int, end: int, pattern: re.Pattern[str], reach: int = 4) -> bool:
-    """Whether a word matching pattern lies within reach words before start or after end,
-    in the same clause."""
+def _has_cue(word: str) -> bool:
+    """Whether the domain lexicon has a cue for the word alone; it then decides, not VADER
+    ("positive" is a cue, "positive neutrality" a doctrine)."""
+    return any(p.fullmatch(word) for _, p in _tables().cues)
+
+
+def _is_negative(word: str) -> bool:
+    """Whether a word is negative: a weakening cue of its own, or negative in VADER's lexicon.
+
+    >>> _is_negative("rivalry"), _is_negative("threats"), _is_negative("trade")
+    (True, True, False)
+    """
+    value = valence(word)
+    if value is not None and value <= NEGATIVE:
+        return True
+    return any(kind == WEAKENING and p.fullmatch(word) for kind, p in _tables().cues)
+
+
+def _growth_of_negative(low: str, start: int, end: int) -> bool:
+    """Whether the thing a growth cue makes grow is negative: its subject a few words before
+    ("the rivalry will intensify") or its object right after ("more tension"), not a word
+    further on ("strengthen cooperation in countering terrorism").
+
+    >>> _growth_of_negative("threats from the south are growing", 27, 34)
+    True
+    >>> _growth_of_negative("we will strengthen cooperation against terrorism", 8, 18)
+    False
+    """
     clause_breaks = _tables().clause_breaks
-    before = list(TOKEN.finditer(low, 0, start))[-reach:]
-    after = list(TOKEN.finditer(low, end))[:reach]
-    for seq in (reversed(before), iter(after)):
+    subject = reversed(list(TOKEN.finditer(low, 0, start))[-6:])
+    obj = list(TOKEN.finditer(low, end))[:2]
+    for seq in (subject, obj):
         for tok in seq:
             word = tok.group(0)
             if word in clause_breaks and word not in ("that", "which"):
                 break
-            if pattern.fullmatch(word):
+            if _is_negative(word):
                 return True
     return False
 
@@ -312,7 +349,7 @@ def _trend_votes(low: str) -> list[_Vote]:
         if (
             kind == STRENGTHENING
             and tab.intensifiers.search(low, m.start, m.end)
-            and _near(low, m.start, m.end, tab.negative_nouns, reach=6)
+            and _growth_of_negative(low, m.start, m.end)
         ):
             kind = WEAKENING  # more competition or tension is a weakening
             if not negated:
@@ -375,6 +412,16 @@ def _reply(low: str) -> tuple[Basis, int] | None:
     return None
 
 
+def _backoff(sentence: str, low: str) -> tuple[Cue, bool]:
+    """Where no domain cue fires: the direction of the claim's general valence, if decisive."""
+    tab = _tables()
+    found = valence_cue(low, tab.negators, lambda w: w in tab.not_valence or _has_cue(w))
+    if found is None:
+        return Cue(UNCERTAIN, "", Basis.DEFAULT), True
+    label = STRENGTHENING if found.score > 0 else WEAKENING
+    return Cue(label, sentence[found.start : found.end], Basis.VALENCE_BACKOFF), False
+
+
 def _discourse_role(low: str) -> Role | None:
     """The claim's role in its answer from its first words, else None."""
     head = low.lstrip(" \"“«'(-–—")
@@ -393,7 +440,7 @@ def claim_trend(sentence: str, low: str) -> tuple[Cue, bool]:
     if not votes:
         reply = _reply(low)
         if reply is None:
-            return Cue(UNCERTAIN, "", Basis.DEFAULT), True
+            return _backoff(sentence, low)
         basis, length = reply
         off = len(low) - len(low.lstrip())
         words = sentence[off : off + length].strip()
