@@ -549,3 +549,49 @@ def test_answer_trend_not_knowing_yields_to_a_forecast() -> None:
 def test_answer_trend_reply_takes_up_the_question(reply: str, question: str, label: str) -> None:
     """A reply that takes up the question's own words ("I believe it will") answers it."""
     assert answer_trend(classify_all(reply), question).label == label
+
+
+# ------------------------------------------- evidence offsets, read again from the raw files
+
+_SPANS = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?start ?end ?exact WHERE {
+  ?ev oa:hasSelector ?pos, ?quote .
+  ?pos oa:start ?start ; oa:end ?end .
+  ?quote oa:exact ?exact .
+}
+"""
+
+
+def _raw_text(path: Path) -> str:
+    """The file as the offsets count it, read without the package's reader: UTF-8, no BOM,
+    line ends made \\n (the offset rule of docs/standard-view.md)."""
+    text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [BUNDLED, *sorted((FIXTURES / "articles").glob("*.txt"))],
+    ids=lambda p: p.stem,
+)
+def test_evidence_quotes_are_the_raw_text_at_their_offsets(path: Path) -> None:
+    """Every oa:exact in the built graph is the raw file's text between its oa:start and
+    oa:end, and every answer's first claim opens with the gold's words for that answer."""
+    from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.text.reader import read_article
+
+    _, (extraction,), _ = build_knowledge_graph([read_article(path)])
+    raw = _raw_text(path)
+    rows = list(extraction.graph.query(_SPANS))
+    assert len(rows) > 20
+    for start, end, exact in rows:
+        assert raw[int(start) : int(end)] == str(exact), (int(start), str(exact)[:60])
+    gold_name = "bundled.yaml" if path == BUNDLED else f"{path.stem}.yaml"
+    gold = yaml.safe_load((FIXTURES / "gold" / gold_name).read_text(encoding="utf-8"))
+    starts = {int(s) for s, _, _ in rows}
+    for answer in gold["answers"]:
+        words = answer["starts_with"]
+        at = [i for i in starts if raw.startswith(words, i)]
+        assert at, f"no quote starts at the gold's {words!r}"
+
