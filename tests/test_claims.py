@@ -594,4 +594,3 @@ def test_evidence_quotes_are_the_raw_text_at_their_offsets(path: Path) -> None:
         words = answer["starts_with"]
         at = [i for i in starts if raw.startswith(words, i)]
         assert at, f"no quote starts at the gold's {words!r}"
-
