@@ -594,3 +594,48 @@ def test_evidence_quotes_are_the_raw_text_at_their_offsets(path: Path) -> None:
         words = answer["starts_with"]
         at = [i for i in starts if raw.startswith(words, i)]
         assert at, f"no quote starts at the gold's {words!r}"
+
+
+# ------------------------------------------------------------- the answer-level trend model
+
+
+def test_shipped_trend_model_is_readable_and_covers_the_trends() -> None:
+    from cakg.graph.claims.model import trend_model
+
+    model = trend_model()
+    assert model is not None
+    assert set(model.labels) == set(TRENDS)
+    assert any(name.startswith("rule=") for name in model.weights)
+    assert "leave-one-set-out" in model.meta
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not json", '{"labels": ["a"]}', '{"labels": ["a", "b"], "intercepts": [0], '
+     '"weights": {}, "use": true}'],
+)  # fmt: skip
+def test_a_malformed_trend_model_is_an_input_error(text: str) -> None:
+    from cakg.errors import InputError
+    from cakg.graph.claims.model import read_model
+
+    with pytest.raises(InputError, match=r"trend\.json"):
+        read_model(text)
+
+
+def test_a_model_decision_names_words_of_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the model overrules the rules, the rule is trend-model and its cue quotes the
+    answer's words that pushed it; where it agrees, the rules' cue stands."""
+    import cakg.graph.claims.answer as answer_module
+    from cakg.graph.claims.answer import rule_trend
+    from cakg.graph.claims.model import TrendModel
+
+    labels = ("strengthening", "weakening", "no change", "uncertain")
+    toy = TrendModel(labels, (0.0, 0.0, 0.0, 0.5), {"w=villages": (0.0, 2.0, 0.0, 0.0)}, True, {})
+    monkeypatch.setattr(answer_module, "trend_model", lambda: toy)
+    question = "How will relations between the two countries develop?"
+    villages = classify_all("Life in the border villages goes on.")
+    assert rule_trend(villages, question).label == "uncertain"
+    cue = answer_trend(villages, question)
+    assert (cue.label, cue.rule, cue.text) == ("weakening", "trend-model", "villages")
+    calm = classify_all("The two sides will keep talking.")
+    assert answer_trend(calm, question) == rule_trend(calm, question)

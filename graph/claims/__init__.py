@@ -134,6 +134,7 @@ def classify(sentence: str) -> Classification:
         certainty=certainty(sentence, low),
         topics=topics(sentence, low),
         trend_is_default=is_default,
+        text=sentence,
     )
 
 

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 from cakg.graph.claims.cue import UNCERTAIN, Basis, Classification, Cue, Role
 from cakg.graph.claims.matching import lower
+from cakg.graph.claims.model import answer_features, trend_model
 from cakg.graph.claims.trend import CHANGE, DIRECTIONS, NO_CHANGE, base_weight, cue_kinds
 
-__all__ = ["answer_trend"]
+__all__ = ["answer_trend", "rule_trend"]
 
 # An opinion marker ("I think") is the expert's own verdict and counts in full; only a
 # real hedge ("may", "perhaps") halves a claim.
@@ -169,8 +170,24 @@ def _not_knowing(claims: Sequence[Classification]) -> Cue | None:
 
 
 def answer_trend(claims: Sequence[Classification], question: str | None = None) -> Cue:
-    """The answer's trend about its question's subject, summed up from its claims' trends
-    (with the cue that decided).
+    """The answer's trend: the rules' (:func:`rule_trend`), unless the shipped linear model
+    (:mod:`~cakg.graph.claims.model`), which reads the answer's words and the rules' verdict,
+    disagrees; then the model's, its cue the answer's words that pushed it most (rule
+    ``trend-model``). The model is used only where cross-validation chose it.
+    """
+    cue = rule_trend(claims, question)
+    model = trend_model()
+    if model is None or not model.use or not claims:
+        return cue
+    found = model.predict(answer_features([c.text for c in claims], cue.label))
+    if found.label == cue.label:
+        return cue
+    return Cue(found.label, ", ".join(found.top), Basis.TREND_MODEL)
+
+
+def rule_trend(claims: Sequence[Classification], question: str | None = None) -> Cue:
+    """The answer's trend by the rules alone, summed up from its claims' trends (with the cue
+    that decided).
 
     Rules, in order:
 

@@ -68,6 +68,7 @@ class Basis(StrEnum):
     BALANCED = "balanced"
     CONCLUDING_JUDGEMENT = "concluding-judgement"
     NOT_KNOWING = "not-knowing"
+    TREND_MODEL = "trend-model"
 
     @property
     def turns(self) -> bool:
@@ -138,3 +139,4 @@ class Classification:
     certainty: Cue
     topics: tuple[Cue, ...]
     trend_is_default: bool  # True when no trend cue fired (trend then "uncertain", rule "default")
+    text: str = ""  # the claim's words, which the answer-level model reads
