@@ -499,33 +499,32 @@ def test_answer_trend_case(case: dict[str, Any]) -> None:
 # ------------------------------------------------- answer shapes (sentences written for these)
 
 
-def test_answer_trend_balanced_answer_follows_its_concluding_judgement() -> None:
-    claims = classify_all(
-        "On the one hand, trade is growing.",
-        "On the other hand, tensions at the border have worsened.",
-        "All things considered, I expect relations to improve.",
-    )
-    cue = answer_trend(claims, "How will relations develop?")
-    assert (cue.label, cue.rule) == ("strengthening", "concluding-judgement")
-
-
-def test_answer_trend_balanced_answer_without_a_judgement_is_uncertain() -> None:
-    claims = classify_all(
-        "On the one hand, investment is increasing.",
-        "On the other hand, the disputes over water are worsening.",
-    )
-    cue = answer_trend(claims, "How will relations develop?")
-    assert (cue.label, cue.rule) == ("uncertain", "balanced")
-
-
-def test_answer_trend_not_knowing_is_not_outvoted_by_facts() -> None:
-    claims = classify_all(
-        "I honestly do not know.",
-        "Trade grew by ten percent last year.",
-        "In 2023 the two sides signed a deal to expand cooperation.",
-    )
-    cue = answer_trend(claims, "What is the future of the partnership?")
-    assert (cue.label, cue.rule) == ("uncertain", "not-knowing")
+@pytest.mark.parametrize(
+    ("sentences", "label", "rule"),
+    [
+        pytest.param(
+            ["On the one hand, trade is growing.",
+             "On the other hand, tensions at the border have worsened.",
+             "All things considered, I expect relations to improve."],
+            "strengthening", "concluding-judgement", id="balanced-with-a-judgement",
+        ),
+        pytest.param(
+            ["On the one hand, investment is increasing.",
+             "On the other hand, the disputes over water are worsening."],
+            "uncertain", "balanced", id="balanced-without-a-judgement",
+        ),
+        pytest.param(
+            ["I honestly do not know.",
+             "Trade grew by ten percent last year.",
+             "In 2023 the two sides signed a deal to expand cooperation."],
+            "uncertain", "not-knowing", id="not-knowing-beside-facts",
+        ),
+    ],
+)  # fmt: skip
+def test_answer_trend_shape(sentences: list[str], label: str, rule: str) -> None:
+    """A balanced answer follows its concluding judgement; not knowing is not outvoted by facts."""
+    cue = answer_trend(classify_all(*sentences), "What is the future of the partnership?")
+    assert (cue.label, cue.rule) == (label, rule)
 
 
 def test_answer_trend_not_knowing_yields_to_a_forecast() -> None:
