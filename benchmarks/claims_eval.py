@@ -26,6 +26,7 @@ per design (see the README's protocol).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -127,6 +128,27 @@ def answer_spans(text: str, gold: dict[str, Any]) -> list[tuple[int, int]]:
             lines.pop()
         spans.append((start, start + len("\n".join(lines))))
     return spans
+
+
+def check_frozen(folder: Path) -> str | None:
+    """Check the folder's SHA256SUMS, if it has one: a set whose files changed after its gold
+    was frozen is no blind set. Returns a line to print, or None without SHA256SUMS.
+
+    A mismatch or a missing file raises SystemExit naming the file.
+    """
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        return None
+    n = 0
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        digest, name = line.split(maxsplit=1)
+        path = folder / name.lstrip("*")
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise SystemExit(f"{path}: does not match {sums.name}: the set is not as frozen")
+        n += 1
+    return f"frozen set: {n} files match {sums}"
 
 
 # --- scoring --------------------------------------------------------------------------------
@@ -324,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.gold.is_dir() and not gold_files(args.gold):
         print(f"{args.gold}: no gold YAML files with answers", file=sys.stderr)
         return 2
+    frozen = check_frozen(args.gold) if args.gold.is_dir() else None
+    if frozen:
+        print(frozen)
     columns = [("this design", figures(args.gold))]
     if args.baseline:
         columns.append((f"baseline {args.baseline}", baseline_figures(args.gold, args.baseline)))

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 import yaml
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "claims_eval.py"
@@ -105,3 +106,14 @@ def test_the_script_rejects_a_folder_without_gold(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "no gold YAML files" in proc.stderr
+
+
+def test_a_frozen_set_is_checked_against_its_hashes(tmp_path: Path) -> None:
+    ev = _module()
+    (tmp_path / "a.txt").write_text("one", encoding="utf-8")
+    digest = "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"  # sha256("one")
+    (tmp_path / "SHA256SUMS").write_text(f"{digest}  a.txt\n", encoding="utf-8")
+    assert ev.check_frozen(tmp_path) == f"frozen set: 1 files match {tmp_path / 'SHA256SUMS'}"
+    (tmp_path / "a.txt").write_text("two", encoding="utf-8")
+    with pytest.raises(SystemExit, match="not as frozen"):
+        ev.check_frozen(tmp_path)
