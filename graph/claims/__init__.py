@@ -81,6 +81,11 @@ from cakg.graph.claims.split import read_words, split_claims
 from cakg.graph.claims.trend import claim_trend, read_tables
 from cakg.graph.vocabulary import vocabulary
 
+# The claim types the precedence above names, by their labels in the ontology (checked by
+# cakg.graph.claims.labels when it reads the type lexicon).
+_PREDICTION = "prediction"
+_ASSESSMENT = "assessment"
+
 __all__ = [
     "CERTAINTIES",
     "CLAIM_TYPES",
@@ -128,8 +133,13 @@ def classify(sentence: str) -> Classification:
     """
     low = lower(sentence)
     trend, is_default = claim_trend(sentence, low)
+    kind = claim_type(sentence, low)
+    if kind.label == _PREDICTION and trend.basis is Basis.UNCERTAINTY_CUE:
+        # "I cannot tell whether it will grow": the expert says what they cannot foresee,
+        # which is an assessment of the present, not a forecast
+        kind = Cue(_ASSESSMENT, trend.text, Basis.EVALUATIVE)
     return Classification(
-        claim_type=claim_type(sentence, low),
+        claim_type=kind,
         trend=trend,
         certainty=certainty(sentence, low),
         topics=topics(sentence, low),
