@@ -226,6 +226,8 @@ def _local_negator(
             return tok.start(), "contrast"
         if word == "whether":
             return tok.start(), "contrast"  # "whether X will grow" asks, it does not forecast
+        if word in ("less", "fewer") and back == 0:
+            return tok.start(), "ceased"  # "less optimistic", "less close": a diminished state
         if word in tab.clause_breaks:
             return None
         if word in tab.negators or word.endswith("n't"):
