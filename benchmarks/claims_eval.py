@@ -161,6 +161,16 @@ def _topic_key(name: str) -> str:
     return concept.key if concept is not None else str(name)
 
 
+def _label(kind: str, name: object) -> str | None:
+    """A gold label as the classifier writes it ("no-change" and "No change" → "no change")."""
+    from cakg.graph.vocabulary import lookup
+
+    if name is None:
+        return None
+    concept = lookup(kind, str(name))
+    return concept.label if concept is not None else str(name)
+
+
 def _answer_trend(text: str, start: int, end: int, question: str) -> str:
     """The trend the classifier gives an answer at text[start:end]."""
     from cakg.graph import claims as claimlib
@@ -173,7 +183,10 @@ def score_answers(path: Path) -> dict[str, Any]:
     """Gold and predicted trends of a YAML list of answers ({question, answer, trend})."""
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     pairs = [
-        (str(i["trend"]), _answer_trend(str(i["answer"]), 0, len(str(i["answer"])), i["question"]))
+        (
+            _label("trend", i["trend"]) or "",
+            _answer_trend(str(i["answer"]), 0, len(str(i["answer"])), i["question"]),
+        )
         for i in items
     ]
     return {"trend": pairs, "claims": [], "missing": []}
@@ -196,13 +209,16 @@ def score(folder: Path) -> dict[str, Any]:
                 missing.append(f"{path.name}: {answer['starts_with'][:40]!r}")
                 continue
             predicted = _answer_trend(text, start, end, str(answer["question"]))
-            trend_pairs.append((str(answer["trend"]), predicted))
+            trend_pairs.append((_label("trend", answer["trend"]) or "", predicted))
             for claim in answer.get("claims") or []:
                 c = claimlib.classify(str(claim["text"]))
                 claim_rows.append(
                     {
-                        "type": (claim.get("type"), c.claim_type.label),
-                        "certainty": (claim.get("certainty"), c.certainty.label),
+                        "type": (_label("type", claim.get("type")), c.claim_type.label),
+                        "certainty": (
+                            _label("certainty", claim.get("certainty")),
+                            c.certainty.label,
+                        ),
                         "topics": (
                             sorted(_topic_key(t) for t in claim.get("topics") or []),
                             sorted({t.label for t in c.topics}),

@@ -117,3 +117,10 @@ def test_a_frozen_set_is_checked_against_its_hashes(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("two", encoding="utf-8")
     with pytest.raises(SystemExit, match="not as frozen"):
         ev.check_frozen(tmp_path)
+
+
+def test_gold_labels_are_read_by_key_or_label() -> None:
+    ev = _module()
+    assert ev._label("trend", "no-change") == ev._label("trend", "No change") == "no change"
+    assert ev._label("certainty", None) is None
+    assert ev._topic_key("domestic politics") == "domestic-politics"
