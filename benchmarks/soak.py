@@ -370,7 +370,8 @@ def report(
         failures.append(f"{tally.statuses[('runaway', 503)]} of {plan.runaways} runaways got 503")
     rss = max(peak.values(), default=float("nan"))
     console.print(
-        f"query workers: {len(peak)} seen (killed and replaced: {health.get('killed')}), "
+        f"query workers: {len(peak)} seen (killed and replaced: {health.get('killed')}, "
+        f"queries demoted to low priority: {health.get('demoted', 0)}), "
         f"peak resident memory {rss:.0f} MB per worker, {sum(peak.values()):.0f} MB together"
     )
     if plan.speed:

@@ -1,15 +1,20 @@
-"""The gold annotations under tests/fixtures/gold and tests/fixtures/series/gold are
-well-formed and agree with their articles.
+"""The gold annotations are well-formed and agree with their articles.
 
 This checks the gold files themselves (keys, verbatim anchors, reading order, names of
 states and organizations; for the dated series also dates, forecast horizons and trend
-shifts), not the extractor: extraction quality is scored against them elsewhere. The format
-is documented in tests/fixtures/gold/README.md and tests/fixtures/series/gold/README.md.
+shifts; for the blind sets per-claim labels; for the near misses the trap line), not the
+extractor: extraction quality is scored against them elsewhere. It covers tests/fixtures/gold,
+tests/fixtures/layouts (gold/ and near-miss/gold/), tests/fixtures/series/gold and the blind
+sets under tests/fixtures/blind/<set>/gold. The format is documented in
+tests/fixtures/gold/README.md, with the layout families and the near-miss format in
+tests/fixtures/layouts/README.md, the series keys in tests/fixtures/series/gold/README.md and
+the per-claim labels in the blind set's README.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import re
 from pathlib import Path
@@ -19,12 +24,19 @@ import pycountry
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from rdflib import Graph, Namespace
+from rdflib.namespace import SKOS
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 GOLD_DIR = FIXTURES / "gold"
 SERIES_GOLD_DIR = FIXTURES / "series" / "gold"
 SHIFTS = SERIES_GOLD_DIR / "shifts.yaml"
+BLIND_DIR = FIXTURES / "blind"
+ONTOLOGY = TESTS.parent / "ontology" / "cakg.ttl"
+CAKG = Namespace("https://cakg.example.org/ontology#")
+LAYOUTS_DIR = FIXTURES / "layouts"
+NEAR_MISS_DIR = LAYOUTS_DIR / "near-miss"
 BUNDLED = (
     TESTS.parent
     / "graph"
@@ -40,7 +52,15 @@ DATE_SOURCES = {"sidecar", "front-matter", "html-meta", "dateline", "none"}
 EXPERT_KEYS = {"name", "country", "role", "affiliation"}
 ANSWER_KEYS = {"expert", "question", "starts_with", "states", "organizations", "trend", "note"}
 PREDICTION_KEY = "predictions"
-LAYOUTS = {"expert-blocks", "topic-headings"}
+OPTIONAL_ANSWER_KEYS = {PREDICTION_KEY, "claims"}
+CLAIM_KEYS = {"text", "type", "certainty", "topics"}
+LAYOUTS = {
+    "expert-blocks", "topic-headings",
+    "interview", "markdown-emphasised", "question-first", "header-variants",
+}  # fmt: skip
+# Layouts in which every answer has a question line of its own (question-first and
+# topic-headings share one question line among the answers under it).
+OWN_QUESTION = {"expert-blocks", "interview", "markdown-emphasised", "header-variants"}
 TRENDS = {"strengthening", "weakening", "no change", "uncertain"}
 ORGANIZATIONS = {
     "CSTO", "EAEU", "ECU", "SCO", "OTS", "CIS", "CAHS", "EU", "UN", "NATO",
@@ -54,9 +74,28 @@ STATE_ALIASES = {
     "Turkey": "TR",
 }
 
+BLIND_GOLD_FILES = sorted(BLIND_DIR.glob("*/gold/*.yaml"))
 GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml"))
+LAYOUT_FILES = sorted((LAYOUTS_DIR / "gold").glob("*.yaml"))
 SERIES_FILES = sorted(p for p in SERIES_GOLD_DIR.glob("*.yaml") if p != SHIFTS)
-ALL_GOLD_FILES = GOLD_FILES + SERIES_FILES
+ALL_GOLD_FILES = GOLD_FILES + LAYOUT_FILES + SERIES_FILES + BLIND_GOLD_FILES
+BLIND_SETS = sorted(p for p in BLIND_DIR.iterdir() if p.is_dir()) if BLIND_DIR.is_dir() else []
+ALL_IDS = [
+    path.stem if path.parent == GOLD_DIR else path.relative_to(FIXTURES).with_suffix("").as_posix()
+    for path in ALL_GOLD_FILES
+]
+NEAR_MISS_FILES = sorted((NEAR_MISS_DIR / "gold").glob("*.yaml"))
+NEAR_MISS_KEYS = {"article", "layout", "expect", "trap", "experts", "answers"}
+TRAP_KEYS = {"line", "text", "why"}
+
+
+def scheme_labels(scheme: str) -> set[str]:
+    """The prefLabels of the concepts of one of the ontology's SKOS schemes."""
+    graph = Graph().parse(ONTOLOGY)
+    return {
+        str(graph.value(concept, SKOS.prefLabel))
+        for concept in graph.subjects(SKOS.inScheme, CAKG[scheme])
+    }
 
 
 def state_code(name: str) -> str | None:
@@ -97,9 +136,11 @@ def article_text(path: Path) -> str:
 
 def question_lines(text: str, question: str) -> list[int]:
     """Offsets of the lines that consist of the question (or topic heading) alone; a
-    Markdown heading mark and surrounding blanks are allowed."""
+    Markdown heading mark, bold marks, a number ("2.") or a "Q:" marker and surrounding
+    blanks are allowed."""
     blank = r"[ \t\u00a0]*"
-    pattern = re.compile(rf"^{blank}(?:#+{blank})?{re.escape(question)}{blank}$", re.MULTILINE)
+    mark = rf"(?:#+{blank}|\*\*{blank}|Q:{blank}|\d+[.)]{blank})*"
+    pattern = re.compile(rf"^{blank}{mark}{re.escape(question)}(?:\*\*)?{blank}$", re.MULTILINE)
     return [m.start() for m in pattern.finditer(text)]
 
 
@@ -113,13 +154,6 @@ def test_gold_files_exist() -> None:
     stems = {p.stem for p in GOLD_FILES}
     assert "bundled" in stems
     assert len(stems) >= 5
-
-
-def gold_id(path: Path) -> str:
-    return f"{path.parent.parent.name}/{path.stem}" if path.parent == SERIES_GOLD_DIR else path.stem
-
-
-ALL_IDS = [gold_id(p) for p in ALL_GOLD_FILES]
 
 
 @pytest.mark.parametrize("gold_path", ALL_GOLD_FILES, ids=ALL_IDS)
@@ -166,9 +200,13 @@ def test_gold_answers(gold_path: Path) -> None:
     cursor = 0
     prev_start = -1
     prev_question_at = -1
+    spans: list[tuple[int, int]] = []  # (answer start, its question line) in reading order
     for i, answer in enumerate(answers):
         where = f"answer {i + 1} ({answer.get('expert')})"
-        assert set(answer) in (ANSWER_KEYS, ANSWER_KEYS | {PREDICTION_KEY}), f"{where}: keys"
+        keys = set(answer)
+        assert ANSWER_KEYS <= keys <= ANSWER_KEYS | OPTIONAL_ANSWER_KEYS, (
+            f"{where}: keys {sorted(keys)}"
+        )
         assert answer["expert"] in names, f"{where}: unknown expert"
         question, start = answer["question"], answer["starts_with"]
         assert isinstance(question, str) and question.strip() == question != ""
@@ -181,15 +219,16 @@ def test_gold_answers(gold_path: Path) -> None:
         question_at = max((q for q in lines if q < at), default=-1)
         assert question_at >= 0, f"{where}: starts_with does not follow its question"
         assert question_at >= prev_question_at, f"{where}: question out of reading order"
-        if gold["layout"] == "expert-blocks":
+        if gold["layout"] in OWN_QUESTION:
             assert question_at > prev_start, f"{where}: no question line of its own"
-        else:
+        elif gold["layout"] == "topic-headings":
             line = text[text.rfind("\n", 0, at) + 1 : at]
             assert line.startswith(answer["expert"]), f"{where}: paragraph not 'Name (Country):'"
         # The answer belongs to the expert named last before it (header, bare name or prefix).
         last = max(names, key=lambda n: text.rfind(n, 0, at))
         assert last == answer["expert"], f"{where}: text before it belongs to {last}"
         cursor, prev_start, prev_question_at = at + len(start), at, question_at
+        spans.append((at, question_at))
 
         states, orgs = answer["states"], answer["organizations"]
         assert isinstance(states, list) and isinstance(orgs, list)
@@ -201,6 +240,87 @@ def test_gold_answers(gold_path: Path) -> None:
             assert org in ORGANIZATIONS, f"{where}: {org!r} is not an allowed acronym"
         assert answer["trend"] in TRENDS, f"{where}: trend {answer['trend']!r}"
         assert isinstance(answer["note"], str) and answer["note"].strip()
+
+    for i, answer in enumerate(answers):
+        if "claims" in answer:
+            check_claims(answer["claims"], answer_text(text, spans, i), f"answer {i + 1}")
+
+
+def answer_text(text: str, spans: list[tuple[int, int]], i: int) -> str:
+    """The text of answer i: from its first words to the next answer's question line or
+    paragraph, whichever comes first (the last answer runs to the end)."""
+    at = spans[i][0]
+    if i + 1 == len(spans):
+        return text[at:]
+    next_at, next_question_at = spans[i + 1]
+    end = text.rfind("\n", 0, next_at) + 1
+    if next_question_at > at:
+        end = min(end, next_question_at)
+    return text[at:end]
+
+
+def check_claims(claims: Any, text: str, where: str) -> None:
+    """Per-claim labels: verbatim sentences of their answer, labels from the ontology."""
+    assert isinstance(claims, list) and claims, f"{where}: claims is not a non-empty list"
+    texts = [claim.get("text") for claim in claims]
+    assert len(texts) == len(set(texts)), f"{where}: a claim is listed twice"
+    for claim in claims:
+        assert set(claim) == CLAIM_KEYS, f"{where}: claim keys {sorted(claim)}"
+        sentence = claim["text"]
+        assert isinstance(sentence, str) and sentence.strip() == sentence != ""
+        assert sentence in text, f"{where}: claim not verbatim in its answer: {sentence[:60]!r}"
+        assert claim["type"] in CLAIM_TYPES, f"{where}: type {claim['type']!r}"
+        assert claim["certainty"] in CERTAINTIES, f"{where}: certainty {claim['certainty']!r}"
+        topics = claim["topics"]
+        assert isinstance(topics, list) and 1 <= len(topics) == len(set(topics)) <= 3
+        for topic in topics:
+            assert topic in TOPICS, f"{where}: topic {topic!r} is not a prefLabel of the scheme"
+
+
+CLAIM_TYPES = scheme_labels("ClaimTypeScheme")
+CERTAINTIES = scheme_labels("CertaintyScheme")
+TOPICS = scheme_labels("TopicScheme")
+
+
+def test_claim_labels_come_from_the_ontology() -> None:
+    assert "prediction" in CLAIM_TYPES and "assessment" in CLAIM_TYPES
+    assert {"high", "low"} <= CERTAINTIES
+    assert "integration" in TOPICS and "Integration" not in TOPICS
+
+
+@pytest.mark.parametrize("blind", BLIND_SETS, ids=[p.name for p in BLIND_SETS])
+def test_blind_set_spread(blind: Path) -> None:
+    """A blind set is big enough to measure: answers spread over the four trends and
+    per-claim labels (issue 12's protocol, see the set's README)."""
+    golds = sorted((blind / "gold").glob("*.yaml"))
+    articles = {
+        p.stem
+        for p in blind.iterdir()
+        if p.is_file() and p.suffix in {".txt", ".md", ".html"} and p.name != "README.md"
+    }
+    assert articles == {p.stem for p in golds}, "one gold file per article"
+    answers = [a for path in golds for a in load(path)["answers"]]
+    assert len(answers) >= 200
+    trends = [a["trend"] for a in answers]
+    assert min(trends.count(t) for t in TRENDS) >= 45, {t: trends.count(t) for t in TRENDS}
+    assert sum(len(a.get("claims", [])) for a in answers) >= 120
+
+
+@pytest.mark.parametrize("blind", BLIND_SETS, ids=[p.name for p in BLIND_SETS])
+def test_blind_set_frozen(blind: Path) -> None:
+    """A blind set is fixed before its first run: SHA256SUMS lists every other file of
+    the set with its hash, so an edit after the fact (tuning on it) fails here."""
+    sums = blind / "SHA256SUMS"
+    assert sums.is_file(), f"{blind.name}: no SHA256SUMS"
+    listed: dict[str, str] = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        listed[name.lstrip("*")] = digest
+    present = {str(p.relative_to(blind)) for p in blind.rglob("*") if p.is_file() and p != sums}
+    assert set(listed) == present, "SHA256SUMS does not list exactly the set's files"
+    for name, digest in listed.items():
+        actual = hashlib.sha256((blind / name).read_bytes()).hexdigest()
+        assert actual == digest, f"{blind.name}/{name} changed after the set was frozen"
 
 
 def test_state_names_are_checked() -> None:
@@ -389,3 +509,53 @@ def test_series_shifts_are_every_change() -> None:
         )  # fmt: skip
     assert len(got) == len(listed), "duplicate shift"
     assert got == expected
+
+
+def test_layout_families_present() -> None:
+    """Every layout family of the layout fixtures has at least one gold file."""
+    families = {load(p)["layout"] for p in LAYOUT_FILES}
+    assert families >= LAYOUTS - {"expert-blocks", "topic-headings"}
+
+
+@pytest.mark.parametrize("gold_path", NEAR_MISS_FILES, ids=[p.stem for p in NEAR_MISS_FILES])
+def test_near_miss_gold(gold_path: Path) -> None:
+    """A near-miss gold file names its trap line verbatim and, when the article must
+    build, the author of every answer in reading order."""
+    gold = load(gold_path)
+    assert set(gold) == NEAR_MISS_KEYS, f"keys {sorted(gold)}"
+    path = FIXTURES / gold["article"]
+    assert path.is_file() and path.parent == NEAR_MISS_DIR
+    assert path.stem == gold_path.stem, "a gold file is named after its article"
+    assert gold["layout"] in LAYOUTS
+    assert gold["expect"] in {"build", "refuse"}
+    text = article_text(path)
+    lines = text.split("\n")
+    trap = gold["trap"]
+    assert set(trap) == TRAP_KEYS
+    assert isinstance(trap["line"], int) and 1 <= trap["line"] <= len(lines)
+    assert lines[trap["line"] - 1].strip() == trap["text"], "trap text is not that line"
+    assert isinstance(trap["why"], str) and trap["why"].strip()
+    names = []
+    for expert in gold["experts"]:
+        assert set(expert) == {"name", "country"}
+        assert expert["name"] in text
+        # null: the article does not give the country (the trap itself may be its absence).
+        assert expert["country"] is None or state_code(expert["country"]) is not None
+        names.append(expert["name"])
+    answers = gold["answers"]
+    assert isinstance(answers, list)
+    assert bool(answers) == (gold["expect"] == "build"), "a refusal lists no answers"
+    cursor = 0
+    for i, answer in enumerate(answers):
+        assert set(answer) == {"expert", "question", "starts_with"}, f"answer {i + 1}: keys"
+        assert answer["expert"] in names
+        assert question_lines(text, answer["question"]), f"answer {i + 1}: question"
+        at = text.find(answer["starts_with"], cursor)
+        assert at >= 0, f"answer {i + 1}: starts_with not found after the previous answer"
+        cursor = at + len(answer["starts_with"])
+    if answers:
+        assert {a["expert"] for a in answers} == set(names), "every expert answers"
+
+
+def test_near_miss_count() -> None:
+    assert len(NEAR_MISS_FILES) >= 8

@@ -121,7 +121,9 @@ def _void_triples(turtle: str, folder: Path) -> int:
 def _served(folder: Path) -> dict[str, int]:
     with running_server(data=(str(folder / "kg.trig"),), workers=1) as url:
         home = httpx.get(url, timeout=60).text
-        void = httpx.get(f"{url}/.well-known/void", headers={"Accept": "text/turtle"}).text
+        void = httpx.get(
+            f"{url}/.well-known/void", headers={"Accept": "text/turtle"}, timeout=60
+        ).text
     shown = re.search(rf"<b>(\d+)</b>\s*{re.escape(TRIPLES)}", home)
     assert shown is not None, "the home page does not show the labelled triple count"
     return {"home page": int(shown[1]), "served VoID": _void_triples(void, folder)}

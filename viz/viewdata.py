@@ -11,9 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
-
-from cakg.errors import InputError
 from cakg.graph.namespaces import PREFIXES
 from cakg.graph.store.engines import OxigraphStore, Store
 from cakg.graph.vocabulary import key_of
@@ -94,23 +91,8 @@ def select(store: Store, body: str) -> list[Row]:
     graph holds hundreds of articles. Any other store goes through ``Store.query``.
     """
     sparql = _PREFIX + body
-    raw = getattr(store, "_store", None)
-    if isinstance(store, OxigraphStore) and isinstance(raw, ox.Store):
-        try:
-            res = raw.query(sparql, use_default_graph_as_union=True)
-        except SyntaxError as exc:  # pragma: no cover - the queries here are fixed
-            raise InputError(f"SPARQL syntax error: {exc}") from None
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows: list[Row] = []
-            for sol in res:
-                row: Row = {}
-                for name in names:
-                    term = sol[name]
-                    if term is not None:
-                        row[name] = term.value
-                rows.append(row)
-            return rows
+    if isinstance(store, OxigraphStore):
+        return store.select_strings(sparql)
     return [{k: str(v) for k, v in r.items()} for r in store.query(sparql).rows]
 
 

@@ -168,11 +168,22 @@ class WorkerCrashed(ServerError):
 
 
 class WorkerError(ServerError):
-    """A task failed inside a worker; ``kind`` says how (syntax, input, internal)."""
+    """A task failed inside a worker; ``kind`` says how (syntax, input, internal).
+
+    A syntax error keeps the parser's own words (``detail``), to be told again on the lines
+    the user wrote.
+    """
 
     def __init__(
-        self, kind: str, message: str, *, line: int | None = None, column: int | None = None
+        self,
+        kind: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        detail: str | None = None,
     ) -> None:
         self.kind = kind
         self.column = column
+        self.detail = detail
         super().__init__(message, line=line)

@@ -60,13 +60,16 @@ log = logging.getLogger("cakg.server")
 
 
 async def health(request: Request) -> Response:
-    """Whether the server runs, with its worker count and how many workers were killed."""
+    """Whether the server runs: its worker count, how many workers were killed, how many
+    queries were demoted to the lowest priority and how many such run now (``slow``)."""
     state = state_of(request)
     return JSONResponse(
         {
             "status": "ok",
             "workers": state.pool.alive(),
             "killed": state.pool.killed,
+            "demoted": state.pool.demoted,
+            "slow": state.pool.slow(),
             "base": state.links.base,
         }
     )
@@ -103,6 +106,8 @@ def start_pool(cfg: ServerConfig, source: DataSource) -> WorkerPool:
         cfg.workers,
         per_client=cfg.client_workers,
         memory_mb=cfg.worker_memory or None,
+        demote_after=cfg.demote_after or None,
+        spare=cfg.spare_workers,
     )
     started = time.monotonic()
     pool.start()

@@ -21,13 +21,12 @@ from starlette.responses import (
 
 from cakg.errors import InputError
 from cakg.queries import NamedQuery, list_queries, load_query, serialize_result
-from cakg.server.endpoint import format_override
+from cakg.server.endpoint import format_override, prepare_query
 from cakg.server.pages import result_table
 from cakg.server.protocol import (
     MEDIA_TYPES,
     RESULT_TYPES,
     negotiate,
-    vet_query,
 )
 from cakg.server.state import (
     MAX_BODY,
@@ -227,8 +226,10 @@ async def editor_page(request: Request) -> Response:
     status = 200
     if text.strip():
         try:
-            vetted = vet_query(text)
-            answer = await run_task(state, ("rows", vetted.text, state.config.max_rows))
+            # As /sparql runs it: FROM / FROM NAMED honoured, relative IRIs resolved alike.
+            prepared = prepare_query(request, text)
+            vetted = prepared.vetted
+            answer = await prepared.run(state, "rows", state.config.max_rows)
             result = answer["result"]
             context["truncated"] = answer["truncated"]
             if result.kind == "ASK":
@@ -248,10 +249,7 @@ async def editor_page(request: Request) -> Response:
             context["downloads"] = {
                 f: "/sparql?" + urlencode({"query": text, "format": f}) for f in fmts
             }
-        except InputError as exc:  # the query does not parse, or asks for SERVICE
-            context["error"] = exc.one_line()
-            status = 400
-        except HTTPError as exc:
+        except HTTPError as exc:  # e.g. 400: the query does not parse, or asks for SERVICE
             context["error"] = exc.message
             status = exc.status
     return page(state, "editor.html", status=status, **context)

@@ -101,6 +101,31 @@ class ServerConfig:
             show_default=True,
         ),
     )
+    # A quantum above the costliest named query (about 0.5 s of CPU for the bundled article,
+    # its answer serialized included): at nice 19 a task gets about 1.5 % of a CPU against
+    # each busy one at nice 0 (sched(7)), so a demoted query on a loaded machine hardly
+    # moves until its time limit; only what runs longer than any ordinary query (a
+    # runaway) should pay that.
+    demote_after: float = field(
+        default=1.0,
+        metadata=_option(
+            "--demote-after",
+            "Seconds of CPU a query may use at normal priority; past that it runs at the "
+            "lowest (nice 19), so that short queries go first on a busy machine. 0: never.",
+            type=click.FloatRange(min=0),
+            show_default=True,
+        ),
+    )
+    spare_workers: int = field(
+        default=2,
+        metadata=_option(
+            "--spare-workers",
+            "Extra query workers started while every worker runs a demoted (long) query, so "
+            "that a short one never waits for them; retired when they are done.",
+            type=click.IntRange(min=0),
+            show_default=True,
+        ),
+    )
     client_workers: int | None = field(
         default=None,
         metadata=_option(

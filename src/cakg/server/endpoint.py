@@ -12,7 +12,9 @@ makes no outbound requests.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import anyio.to_thread
@@ -30,8 +32,10 @@ from cakg.server.protocol import (
     MEDIA_TYPES,
     RESULT_TYPES,
     Dataset,
+    VettedQuery,
     check_graph_iris,
     negotiate,
+    on_user_lines,
     vet_query,
     vet_update,
 )
@@ -49,7 +53,7 @@ from cakg.server.state import (
     worker_failure,
 )
 
-__all__ = ["SD", "format_override", "sparql"]
+__all__ = ["SD", "PreparedQuery", "format_override", "prepare_query", "sparql"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -142,9 +146,25 @@ async def sparql(request: Request) -> Response:
         return error_text(exc)
 
 
-async def _query(
-    request: Request, state: ServerState, text: str, params: Mapping[str, list[str]]
-) -> Response:
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A vetted query with what it runs against: its dataset and its base IRI."""
+
+    vetted: VettedQuery
+    graphs: tuple[Sequence[str], Sequence[str]] | None  # (default, named); None: the union
+    base: str
+
+    async def run(self, state: ServerState, kind: str, *args: Any) -> Any:
+        """Run it on a worker as task ``kind`` ("sparql" or "rows", their arguments before
+        the dataset's); a syntax error the engine finds is told on the user's lines."""
+        task = (kind, self.vetted.text, *args, self.graphs, self.base)
+        return await run_task(state, task, told_on=self.vetted.run)
+
+
+def prepare_query(
+    request: Request, text: str, params: Mapping[str, list[str]] | None = None
+) -> PreparedQuery:
+    """Vet a query and settle its dataset: the one path of /sparql and the editor."""
     if len(text.encode("utf-8")) > MAX_BODY:
         raise HTTPError(413, f"the query is longer than {MAX_BODY} bytes")
     base = _base_iri(request)
@@ -152,10 +172,19 @@ async def _query(
         vetted = vet_query(text, base)
         # Protocol §2.1.4: a dataset given in the request overrides the query's FROM / FROM
         # NAMED; with neither, the default graph is the union of the graphs.
-        dataset = _protocol_dataset(params, "default-graph-uri", "named-graph-uri")
+        dataset = _protocol_dataset(params or {}, "default-graph-uri", "named-graph-uri")
     except InputError as exc:  # a syntax error, SERVICE, or a graph that is not an IRI
         raise HTTPError(400, exc.one_line()) from None
     dataset = dataset or vetted.dataset
+    graphs = (dataset.default, dataset.named) if dataset is not None else None
+    return PreparedQuery(vetted, graphs, base)
+
+
+async def _query(
+    request: Request, state: ServerState, text: str, params: Mapping[str, list[str]]
+) -> Response:
+    prepared = prepare_query(request, text, params)
+    vetted = prepared.vetted
     graph_form = vetted.form in ("CONSTRUCT", "DESCRIBE")
     offered = GRAPH_TYPES if graph_form else ASK_TYPES if vetted.form == "ASK" else RESULT_TYPES
     fmt = format_override(request, params)
@@ -170,9 +199,7 @@ async def _query(
     if fmt not in allowed:
         kind = "a graph" if graph_form else f"{vetted.form} results"
         raise HTTPError(406, f"{fmt} is not a format for {kind}; use {', '.join(sorted(allowed))}")
-    graphs = (dataset.default, dataset.named) if dataset is not None else None
-    task = ("sparql", vetted.text, fmt, state.config.max_rows, graphs, base)
-    answer = await run_task(state, task)
+    answer = await prepared.run(state, "sparql", fmt, state.config.max_rows)
     media = MEDIA_TYPES[fmt]
     headers = result_headers(state, answer["truncated"])
     return Response(answer["body"], media_type=f"{media}; charset=utf-8", headers=headers)
@@ -197,13 +224,13 @@ async def _update(
     try:
         # Protocol §2.2.3: using-graph-uri / using-named-graph-uri act as USING / USING NAMED.
         using = _protocol_dataset(params, "using-graph-uri", "using-named-graph-uri")
-        text = vet_update(text, _base_iri(request), using)
+        run = vet_update(text, _base_iri(request), using)
     except InputError as exc:
         raise HTTPError(400, exc.one_line()) from None
     try:
-        await anyio.to_thread.run_sync(state.pool.update, text, state.config.timeout)
+        await anyio.to_thread.run_sync(state.pool.update, run.text, state.config.timeout)
     except ServerError as exc:
-        raise worker_failure(exc) from None
+        raise worker_failure(on_user_lines(exc, run)) from None
     with state.cache_lock:
         state.cache.clear()  # dumps, VoID and counts describe the old data
     return Response(status_code=204)

@@ -19,8 +19,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cakg.errors import ForbiddenQuery, InputError, QuerySyntaxError
+from cakg.errors import ForbiddenQuery, InputError, QuerySyntaxError, ServerError, WorkerError
 from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
+from cakg.queries.prefixes import Predeclared, predeclare, unknown_prefix
 
 __all__ = [
     "FORMAT_ALIASES",
@@ -31,6 +32,7 @@ __all__ = [
     "VettedQuery",
     "check_graph_iris",
     "negotiate",
+    "on_user_lines",
     "parse_accept",
     "vet_query",
     "vet_update",
@@ -174,9 +176,33 @@ class Dataset:
 class VettedQuery:
     """A query that parsed and needs nothing outside the server; ``text`` is what to run."""
 
-    text: str  # the query with the well-known prefixes it uses declared (what was vetted)
+    run: Predeclared  # the query as written, and with the well-known prefixes it uses declared
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     dataset: Dataset | None = None  # its FROM / FROM NAMED clauses, None when it has none
+
+    @property
+    def text(self) -> str:
+        """The text that runs, exactly the one vetted."""
+        return self.run.text
+
+
+def on_user_lines(exc: ServerError, run: Predeclared) -> ServerError:
+    """A worker's error about the text that ran, told on the lines the user wrote.
+
+    The engine that runs a query may refuse what the vetting parser accepted (Oxigraph refuses
+    ``BIND`` to a variable already in scope, SPARQL 1.1 Query §18.2.1; rdflib does not), and
+    it counts lines in the text with the predeclared prefix lines before the user's own.
+
+    >>> run = predeclare("SELECT * {\\n  ?c a schema:Claim }")
+    >>> on_user_lines(WorkerError("syntax", "", line=3, column=9, detail="oops"), run).message
+    'SPARQL syntax error at line 2, column 9: oops'
+    """
+    if not isinstance(exc, WorkerError) or exc.kind != "syntax" or exc.detail is None:
+        return exc
+    told = run.user_error(QuerySyntaxError(exc.detail, line=exc.line, column=exc.column))
+    return WorkerError(
+        "syntax", told.one_line(), line=told.line, column=told.column, detail=told.detail
+    )
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -260,8 +286,6 @@ def vet_query(text: str, base: str | None = None) -> VettedQuery:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from cakg.queries.prefixes import predeclare, unknown_prefix
-
     # The text that runs is the text vetted: escapes expanded, prefix lines and all.
     text = expand_escapes(text)
     run = predeclare(text)
@@ -290,24 +314,32 @@ def vet_query(text: str, base: str | None = None) -> VettedQuery:
             tuple(str(c["default"]) for c in clauses if "default" in c),
             tuple(str(c["named"]) for c in clauses if "named" in c),
         )
-    return VettedQuery(run.text, form, dataset)
+    return VettedQuery(run, form, dataset)
 
 
-def vet_update(text: str, base: str | None = None, using: Dataset | None = None) -> str:
-    """Parse an update; refuse LOAD (it fetches a URL) and SERVICE; the text to run: relative
-    IRIs resolved against ``base``, and the protocol's using-graph-uri / using-named-graph-uri
-    (``using``) applied to each DELETE/INSERT ... WHERE.
+def vet_update(text: str, base: str | None = None, using: Dataset | None = None) -> Predeclared:
+    """Parse an update, the well-known prefixes predeclared as for a query; refuse LOAD (it
+    fetches a URL) and SERVICE; the text to run (``.text``): relative IRIs resolved against
+    ``base``, and the protocol's using-graph-uri / using-named-graph-uri (``using``) applied
+    to each DELETE/INSERT ... WHERE. Errors name the lines of ``text``.
 
-    >>> vet_update("INSERT { <s> <p> ?o } WHERE { ?x <p> ?o }", "http://x/", Dataset(("http://g",)))
-    'BASE <http://x/> INSERT { <s> <p> ?o } USING <http://g> WHERE { ?x <p> ?o }'
+    >>> u = "INSERT { <s> <p> ?o } WHERE { ?x <p> ?o }"
+    >>> print(vet_update(u, "http://x/", Dataset(("http://g",))).text)
+    BASE <http://x/>
+    INSERT { <s> <p> ?o } USING <http://g> WHERE { ?x <p> ?o }
+    >>> print(vet_update("INSERT DATA { <s> a schema:Claim }").text)
+    PREFIX schema: <http://schema.org/>
+    INSERT DATA { <s> a schema:Claim }
     """
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    text = expand_escapes(text)
+    user = expand_escapes(text)
+    run = predeclare(user)
+    text = run.text
     try:
         tree = parseUpdate(text)
     except Exception as exc:
-        raise _parse_error(exc, text) from None
+        raise run.user_error(_parse_error(exc, text)) from None
     modify = 0
     for node in _walk(tree):
         name = _name(node)
@@ -332,8 +364,10 @@ def vet_update(text: str, base: str | None = None, using: Dataset | None = None)
             raise InputError("could not apply using-graph-uri to this update")
         for cut in reversed(cuts):
             text = text[:cut] + clauses + text[cut:]
-    # Kept on the first line, so that error positions still point into the text sent.
-    return f"BASE <{base}> {text}" if base else text
+    if base:
+        # A line of its own, counted with the prefix lines: errors name the user's lines.
+        return Predeclared(user, f"BASE <{base}>\n{text}", run.added + 1)
+    return Predeclared(user, text, run.added)
 
 
 # Tokens of SPARQL that can hold a brace, a semicolon or a keyword as mere text: strings,

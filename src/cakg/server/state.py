@@ -21,9 +21,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from cakg import __version__
 from cakg.errors import QueryTimeout, ServerBusy, ServerError, WorkerCrashed, WorkerError
 from cakg.graph.formats import rdf_format
+from cakg.queries.prefixes import Predeclared
 from cakg.server.config import ServerConfig
 from cakg.server.pages import Links
-from cakg.server.protocol import MEDIA_TYPES
+from cakg.server.protocol import MEDIA_TYPES, on_user_lines
 from cakg.server.workers import ClientBusy, WorkerPool
 
 __all__ = [
@@ -91,13 +92,19 @@ class HTTPError(Exception):
         self.headers = dict(headers or {})
 
 
-async def run_task(state: ServerState, task: tuple[Any, ...], timeout: float | None = None) -> Any:
-    """Run a task on a worker under the time limit; map failures to HTTP errors."""
+async def run_task(
+    state: ServerState,
+    task: tuple[Any, ...],
+    timeout: float | None = None,
+    told_on: Predeclared | None = None,
+) -> Any:
+    """Run a task on a worker under the time limit; map failures to HTTP errors (a syntax
+    error in a user's query ``told_on`` the lines of the text as written)."""
     limit = state.config.timeout if timeout is None else timeout
     try:
         return await anyio.to_thread.run_sync(state.pool.run, task, limit, client_address.get())
     except ServerError as exc:
-        raise worker_failure(exc) from None
+        raise worker_failure(exc if told_on is None else on_user_lines(exc, told_on)) from None
 
 
 def worker_failure(exc: ServerError) -> HTTPError:

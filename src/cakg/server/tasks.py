@@ -332,14 +332,9 @@ def _sparql(
     dataset: tuple[Sequence[str], Sequence[str]] | None,
     base_iri: str | None,
 ) -> dict[str, Any]:
-    """A protocol query: the serialized result, whether it was cut, and its size.
-
-    ``dataset`` is (default graphs, named graphs), None for the union default graph.
-    """
-    default, named = dataset if dataset is not None else (None, None)
-    result, truncated = store.query_capped(
-        text, max_rows, default_graphs=default, named_graphs=named, base_iri=base_iri
-    )
+    """A protocol query: the serialized result, whether it was cut, and its size."""
+    answer = _rows(store, text, max_rows, dataset, base_iri)
+    result, truncated = answer["result"], answer["truncated"]
     return {
         "kind": result.kind,
         "body": serialize_result(result, fmt),
@@ -348,9 +343,21 @@ def _sparql(
     }
 
 
-def _rows(store: OxigraphStore, text: str, max_rows: int) -> dict[str, Any]:
-    """A query's result for a page (rows, boolean or graph), and whether it was cut."""
-    result, truncated = store.query_capped(text, max_rows)
+def _rows(
+    store: OxigraphStore,
+    text: str,
+    max_rows: int,
+    dataset: tuple[Sequence[str], Sequence[str]] | None,
+    base_iri: str | None,
+) -> dict[str, Any]:
+    """A query's result (rows, boolean or graph), and whether it was cut.
+
+    ``dataset`` is (default graphs, named graphs), None for the union default graph.
+    """
+    default, named = dataset if dataset is not None else (None, None)
+    result, truncated = store.query_capped(
+        text, max_rows, default_graphs=default, named_graphs=named, base_iri=base_iri
+    )
     return {"result": result, "truncated": truncated}
 
 

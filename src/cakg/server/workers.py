@@ -9,6 +9,23 @@ limit (``RLIMIT_AS``): a query that passes it fails or kills its worker, which i
 and the request is told the limit was reached. One client (by address) may hold at most
 ``per_client`` workers at once, so that it cannot keep every other client waiting.
 
+Scheduling (a two-level feedback queue, after the multilevel-feedback scheduler of CTSS and
+of the textbooks): every task starts at the normal priority, since it may be small. A query
+(or update) that has used ``demote_after`` seconds of CPU (its quantum) is *demoted*: the
+thread running it in the worker is reniced to the lowest priority
+(:mod:`cakg.server.priority`), so that on a busy machine the kernel gives the CPU to the
+short tasks first and the long one gets what they leave (a demoted task still runs at full
+speed on an idle machine, and is still killed at the time limit; on a machine busy with
+other work it hardly runs at all, so the quantum must lie above what any ordinary query
+needs). The quantum is CPU time, not wall time: under load a small query waits for the CPU
+longer than it computes, and must not be taken for a long one. Each task runs in a fresh
+thread of its worker, because an unprivileged process may raise its nice value but never
+lower it again (setpriority(2)); the demoted thread ends with its task and the next task
+starts at the worker's own priority. While every worker is busy with a demoted task, the
+pool starts a spare worker (up to ``spare`` of them) so that a new request always finds a
+fast lane; a worker is retired when its task ends, the pool holds more workers than ``size``
+and a fast lane is left without it.
+
 Tasks are plain tuples ``(kind, *args)`` and answers plain picklable values, so that the
 ``spawn`` start method works everywhere (no fork of a process that already runs threads).
 """
@@ -17,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import queue
 import signal
 import threading
@@ -39,6 +57,7 @@ from cakg.errors import (
     WorkerError,
 )
 from cakg.graph.store.engines import OxigraphStore, open_store
+from cakg.server.priority import cpu_seconds, demote
 
 __all__ = ["ClientBusy", "DataSource", "MemoryLimitReached", "WorkerPool"]
 
@@ -85,7 +104,6 @@ def isolate_network() -> bool:
     namespace first (unprivileged user namespaces, on by default in Debian 12).
     """
     import ctypes
-    import os
     import sys
 
     if not sys.platform.startswith("linux"):
@@ -119,7 +137,7 @@ def _worker_main(
     conn: Connection, source: DataSource, updates: Sequence[str], memory_mb: int | None
 ) -> None:
     """Load the data once, then answer tasks until the pipe closes."""
-    from cakg.server.tasks import handle, startup_info
+    from cakg.server.tasks import startup_info
 
     isolated = isolate_network()
     limit_memory(memory_mb)
@@ -140,17 +158,44 @@ def _worker_main(
             task = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            conn.send(("ok", handle(store, task)))
-        except QuerySyntaxError as exc:
-            conn.send(("error", "syntax", exc.one_line(), exc.line, exc.column))
-        except CakgError as exc:
-            conn.send(("error", "input", exc.one_line(), exc.line, None))
-        except MemoryError:
+        # A thread of its own, which the pool may demote (module docstring); this thread
+        # keeps the worker's priority for the next task.
+        replies: list[tuple[Any, ...] | None] = []
+        runner = threading.Thread(
+            target=_reply, args=(store, task, replies), name="cakg-task", daemon=True
+        )
+        runner.start()
+        runner.join()
+        if not replies or replies[0] is None:
             # Half-built objects may hold the memory still: the pool starts a fresh worker.
-            raise SystemExit(_MEMORY_EXIT) from None
-        except Exception as exc:
-            conn.send(("error", "internal", f"{type(exc).__name__}: {exc}", None, None))
+            raise SystemExit(_MEMORY_EXIT)
+        conn.send(replies[0])
+
+
+def _reply(
+    store: OxigraphStore, task: tuple[Any, ...], replies: list[tuple[Any, ...] | None]
+) -> None:
+    """Append the message answering a task to ``replies``; None when it ran out of memory."""
+    from cakg.server.tasks import handle
+
+    reply: tuple[Any, ...] | None
+    try:
+        reply = ("ok", handle(store, task))
+    except QuerySyntaxError as exc:
+        reply = ("error", "syntax", exc.detail, exc.line, exc.column)
+    except CakgError as exc:
+        reply = ("error", "input", exc.one_line(), exc.line, None)
+    except MemoryError:
+        reply = None
+    except Exception as exc:
+        reply = ("error", "internal", f"{type(exc).__name__}: {exc}", None, None)
+    replies.append(reply)
+
+
+# The tasks a client's text makes as long as it likes: the only ones demoted. The server's
+# own tasks (exports, views, entity pages) are as long as its data makes them, and demoted
+# on a machine busy with other work they would hardly run at all.
+DEMOTABLE = ("sparql", "rows", "named", "update")
 
 
 # --- the pool, in the server process ------------------------------------------------------------
@@ -165,7 +210,8 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of worker processes; ``run`` hands one a task under a time limit."""
+    """Worker processes (``size``, and up to ``spare`` more while every one runs a demoted
+    task); ``run`` hands one a task under a time limit."""
 
     def __init__(
         self,
@@ -175,11 +221,18 @@ class WorkerPool:
         per_client: int | None = None,
         memory_mb: int | None = None,
         startup_timeout: float = 600.0,
+        demote_after: float | None = None,
+        spare: int = 0,
     ) -> None:
         if size < 1:
             raise InputError("the server needs at least one worker")
         self.source = source
         self.size = size
+        self.demote_after = demote_after or None
+        self.spare = spare
+        self.demoted = 0  # tasks demoted so far
+        self._slow: set[_Worker] = set()  # workers running a demoted task now
+        self._spawning = 0
         # By default one client cannot take every worker (unless there is only one).
         self.per_client = per_client or max(size - 1, 1)
         self.memory_mb = memory_mb
@@ -198,7 +251,24 @@ class WorkerPool:
 
     # -- life cycle
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, counted: bool = False) -> _Worker:
+        """Start a worker and wait until it has loaded the data; ``counted``: it was counted
+        in ``_spawning``, until it joins the others (under the same lock, so that the pool
+        never counts it twice or not at all)."""
+        try:
+            worker = self._start_worker()
+        except BaseException:
+            if counted:
+                with self._lock:
+                    self._spawning -= 1
+            raise
+        with self._lock:
+            self._all.add(worker)
+            if counted:
+                self._spawning -= 1
+        return worker
+
+    def _start_worker(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
         with self._lock:
             self._counter += 1
@@ -230,7 +300,6 @@ class WorkerPool:
             raise InputError(str(payload[1]))
         with self._lock:
             self.info = payload[0]
-            self._all.add(worker)
         return worker
 
     def start(self) -> None:
@@ -255,20 +324,25 @@ class WorkerPool:
     def _kill(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
+            self._slow.discard(worker)
         try:
             worker.proc.kill()
             worker.proc.join(10)
         finally:
             worker.conn.close()
 
-    def _replace(self) -> None:
-        """Start a new worker in the background (the killed one's slot stays empty meanwhile)."""
+    def _replace(self, spare: bool = False) -> None:
+        """Start a new worker in the background (the killed one's slot stays empty meanwhile):
+        up to ``size`` workers, or one more up to ``size + spare`` for a fast lane."""
+        with self._lock:
+            present = len(self._all) + self._spawning
+            if self._closed or present >= self.size + (self.spare if spare else 0):
+                return
+            self._spawning += 1  # counted before the thread starts, so two calls add one each
 
         def run() -> None:
-            if self._closed:
-                return
             try:
-                worker = self._spawn()
+                worker = self._spawn(counted=True)
             except BaseException as exc:  # pragma: no cover - the data loaded before
                 log.error("could not replace a query worker: %s", exc)
                 return
@@ -291,6 +365,11 @@ class WorkerPool:
         """How many workers exist (idle or busy)."""
         with self._lock:
             return len(self._all)
+
+    def slow(self) -> int:
+        """How many workers are running a demoted task now."""
+        with self._lock:
+            return len(self._slow)
 
     @property
     def updated(self) -> bool:
@@ -351,10 +430,14 @@ class WorkerPool:
     ) -> Any:
         """Send a task and wait ``timeout`` seconds; ``limit`` is the time limit to report."""
         try:
+            spent = cpu_seconds(worker.proc.pid) if task[0] in DEMOTABLE else None
             worker.conn.send(task)
-            ready = worker.conn.poll(timeout)
+            ready = self._wait(worker, time.monotonic() + timeout, spent)
         except (EOFError, OSError, BrokenPipeError):
             raise self._crashed(worker) from None
+        finally:
+            with self._lock:
+                self._slow.discard(worker)
         if not ready:
             self._kill(worker)
             self.killed += 1
@@ -367,16 +450,62 @@ class WorkerPool:
         except (EOFError, OSError):
             raise self._crashed(worker) from None
         if release:
-            self._idle.put(worker)
+            self._release(worker)
         if status == "ok":
             return payload[0]
         kind, message, line, column = payload
+        detail = None
+        if kind == "syntax":
+            detail = message
+            message = QuerySyntaxError(detail, line=line, column=column).one_line()
         if kind == "internal":
             # The engine's or Python's words stay in the log; the client gets an id to quote.
             request_id = uuid.uuid4().hex[:12]
             log.error("query worker error [%s]: %s", request_id, message)
             message = f"internal error (request id {request_id}, in the server's log)"
-        raise WorkerError(kind, message, line=line, column=column)
+        raise WorkerError(kind, message, line=line, column=column, detail=detail)
+
+    def _wait(self, worker: _Worker, deadline: float, spent: float | None) -> bool:
+        """Wait for a worker's answer until the deadline; demote its task once it has used
+        its quantum of CPU (``spent``: the worker's CPU time when the task was sent, None
+        for a task never demoted)."""
+        quantum = self.demote_after
+        while True:
+            left = deadline - time.monotonic()
+            if quantum is None or spent is None:
+                return worker.conn.poll(max(left, 0))
+            used = (cpu_seconds(worker.proc.pid) or spent) - spent
+            if used >= quantum:
+                self._demote(worker)
+                return worker.conn.poll(max(left, 0))
+            # The task cannot use more CPU than the time it runs: wait at least what is left.
+            if worker.conn.poll(max(min(left, quantum - used), 0.01)):
+                return True
+            if left <= 0:
+                return False
+
+    def _demote(self, worker: _Worker) -> None:
+        """Lower a long task's priority; start a spare worker if no fast lane is left."""
+        if not demote(worker.proc.pid):
+            return
+        with self._lock:
+            self.demoted += 1
+            self._slow.add(worker)
+            fast = len(self._all) + self._spawning - len(self._slow)
+        if fast < 1:
+            self._replace(spare=True)
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker whose task ended: back to the idle ones, or retired when the pool holds
+        more than ``size`` workers and a fast lane is left without it."""
+        with self._lock:
+            present = len(self._all) + self._spawning
+            fast_left = present - 1 - len(self._slow)
+            retire = present > self.size and fast_left >= 1 and not self._closed
+        if retire:
+            self._kill(worker)
+        else:
+            self._idle.put(worker)
 
     def _out_of_memory(self, worker: _Worker) -> bool:
         """Whether a worker that closed its pipe died of the memory limit (it is waited for)."""
