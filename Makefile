@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test system-deps lint typecheck bench clean
+.PHONY: run test install install-test system-deps lint typecheck bench claims-eval claims-model clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
@@ -62,6 +62,18 @@ test: install-test system-deps
 # The other sections: .venv/bin/python benchmarks/run.py --help. BENCH= adds options.
 bench: install-test
 	$(BIN)/python benchmarks/run.py --only scale --plot docs/bench-query-latency.png $(BENCH)
+
+# Score the claim classifier on a gold folder (default: the dated series), beside the
+# design of the baseline revision in the same run (benchmarks/claims_eval.py).
+GOLD     ?= tests/fixtures/series
+BASELINE ?= a57551a
+claims-eval: install-test
+	$(BIN)/python benchmarks/claims_eval.py $(GOLD) --baseline $(BASELINE)
+
+# Refit the answer-trend model from the labelled answers (scikit-learn, from the test extra)
+# and write graph/data/models/trend.json; cross-validation decides whether it is used.
+claims-model: install-test
+	$(BIN)/python scripts/train_trend_model.py
 
 clean:
 	rm -rf $(OUT) build dist *.egg-info src/*.egg-info

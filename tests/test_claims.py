@@ -66,6 +66,21 @@ def test_cases_file_is_well_formed() -> None:
         assert set(c.get("no_topics", [])) <= set(TOPICS), c["id"]
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "source" in c], ids=lambda c: c["id"])
+def test_a_case_from_an_article_is_in_that_article(case: dict[str, Any]) -> None:
+    """A case marked with its source quotes it (at least its first six words in a row)."""
+    path = BUNDLED if case["source"] == "bundled" else FIXTURES / case["source"]
+    article = _folded(path.read_text(encoding="utf-8"))
+    words = _folded(case["text"]).split()
+    assert any(" ".join(words[i : i + 6]) in article for i in range(max(1, len(words) - 5))), case[
+        "source"
+    ]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_classify_case(case: dict[str, Any]) -> None:
     got = classify(case["text"])
@@ -357,9 +372,16 @@ def test_answer_trend_denial_reply_to_change_question() -> None:
 
 
 def test_answer_trend_denial_reply_to_direction_question() -> None:
-    claims = classify_all("Not now.", "A formal organization could even harm the format.")
-    q = "Should the Consultative Meeting become a formal regional organization?"
+    claims = classify_all("Hardly.", "The members have other priorities at the moment.")
+    q = "Will the customs union become a real common market?"
     assert answer_trend(claims, q).label == "no change"
+
+
+def test_answer_trend_denial_then_the_opposite_direction() -> None:
+    """One opposite cue after a denial decides it: no threshold fitted to one remark."""
+    claims = classify_all("Not now.", "A formal body could even weaken the format.")
+    q = "Should the meeting become a formal regional organization?"
+    assert answer_trend(claims, q).label == "weakening"
 
 
 def test_answer_trend_affirmation_takes_the_question_direction() -> None:
@@ -472,3 +494,147 @@ def test_answer_trend_case(case: dict[str, Any]) -> None:
     assert cue.label == case["trend"], (cue, [c.trend for c in claims])
     assert cue.label in TRENDS
     assert cue.text in text or cue.text == ""
+
+
+# ------------------------------------------------- answer shapes (sentences written for these)
+
+
+@pytest.mark.parametrize(
+    ("sentences", "label", "rule"),
+    [
+        pytest.param(
+            ["On the one hand, trade is growing.",
+             "On the other hand, tensions at the border have worsened.",
+             "All things considered, I expect relations to improve."],
+            "strengthening", "concluding-judgement", id="balanced-with-a-judgement",
+        ),
+        pytest.param(
+            ["On the one hand, investment is increasing.",
+             "On the other hand, the disputes over water are worsening."],
+            "uncertain", "balanced", id="balanced-without-a-judgement",
+        ),
+        pytest.param(
+            ["I honestly do not know.",
+             "Trade grew by ten percent last year.",
+             "In 2023 the two sides signed a deal to expand cooperation."],
+            "uncertain", "not-knowing", id="not-knowing-beside-facts",
+        ),
+    ],
+)  # fmt: skip
+def test_answer_trend_shape(sentences: list[str], label: str, rule: str) -> None:
+    """A balanced answer follows its concluding judgement; not knowing is not outvoted by facts."""
+    cue = answer_trend(classify_all(*sentences), "What is the future of the partnership?")
+    assert (cue.label, cue.rule) == (label, rule)
+
+
+def test_answer_trend_not_knowing_yields_to_a_forecast() -> None:
+    claims = classify_all(
+        "It is hard to say.",
+        "Still, I expect that cooperation will deepen and trade will grow.",
+    )
+    assert answer_trend(claims, "What is the future of the partnership?").label == "strengthening"
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "label"),
+    [
+        ("I believe it will, sooner or later.", "Will the union grow stronger?", "strengthening"),
+        ("I think they will, but slowly.", "Will the two states grow closer?", "strengthening"),
+        ("Yes, slowly.", "Is Moscow losing ground in the region?", "weakening"),
+        ("I do not think it will happen soon.", "Will the alliance weaken?", "no change"),
+        ("Unlikely, given the mood in both capitals.", "Will relations improve?", "no change"),
+    ],
+)
+def test_answer_trend_reply_takes_up_the_question(reply: str, question: str, label: str) -> None:
+    """A reply that takes up the question's own words ("I believe it will") answers it."""
+    assert answer_trend(classify_all(reply), question).label == label
+
+
+# ------------------------------------------- evidence offsets, read again from the raw files
+
+_SPANS = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?start ?end ?exact WHERE {
+  ?ev oa:hasSelector ?pos, ?quote .
+  ?pos oa:start ?start ; oa:end ?end .
+  ?quote oa:exact ?exact .
+}
+"""
+
+
+def _raw_text(path: Path) -> str:
+    """The file as the offsets count it, read without the package's reader: UTF-8, no BOM,
+    line ends made \\n (the offset rule of docs/standard-view.md)."""
+    text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [BUNDLED, *sorted((FIXTURES / "articles").glob("*.txt"))],
+    ids=lambda p: p.stem,
+)
+def test_evidence_quotes_are_the_raw_text_at_their_offsets(path: Path) -> None:
+    """Every oa:exact in the built graph is the raw file's text between its oa:start and
+    oa:end, and every answer's first claim opens with the gold's words for that answer."""
+    from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.text.reader import read_article
+
+    _, (extraction,), _ = build_knowledge_graph([read_article(path)])
+    raw = _raw_text(path)
+    rows = list(extraction.graph.query(_SPANS))
+    assert len(rows) > 20
+    for start, end, exact in rows:
+        assert raw[int(start) : int(end)] == str(exact), (int(start), str(exact)[:60])
+    gold_name = "bundled.yaml" if path == BUNDLED else f"{path.stem}.yaml"
+    gold = yaml.safe_load((FIXTURES / "gold" / gold_name).read_text(encoding="utf-8"))
+    starts = {int(s) for s, _, _ in rows}
+    for answer in gold["answers"]:
+        words = answer["starts_with"]
+        at = [i for i in starts if raw.startswith(words, i)]
+        assert at, f"no quote starts at the gold's {words!r}"
+
+
+# ------------------------------------------------------------- the answer-level trend model
+
+
+def test_shipped_trend_model_is_readable_and_covers_the_trends() -> None:
+    from cakg.graph.claims.model import trend_model
+
+    model = trend_model()
+    assert model is not None
+    assert set(model.labels) == set(TRENDS)
+    assert any(name.startswith("rule=") for name in model.weights)
+    assert "leave-one-set-out" in model.meta
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not json", '{"labels": ["a"]}', '{"labels": ["a", "b"], "intercepts": [0], '
+     '"weights": {}, "use": true}'],
+)  # fmt: skip
+def test_a_malformed_trend_model_is_an_input_error(text: str) -> None:
+    from cakg.errors import InputError
+    from cakg.graph.claims.model import read_model
+
+    with pytest.raises(InputError, match=r"trend\.json"):
+        read_model(text)
+
+
+def test_a_model_decision_names_words_of_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the model overrules the rules, the rule is trend-model and its cue quotes the
+    answer's words that pushed it; where it agrees, the rules' cue stands."""
+    import cakg.graph.claims.answer as answer_module
+    from cakg.graph.claims.answer import rule_trend
+    from cakg.graph.claims.model import TrendModel
+
+    labels = ("strengthening", "weakening", "no change", "uncertain")
+    toy = TrendModel(labels, (0.0, 0.0, 0.0, 0.5), {"w=villages": (0.0, 2.0, 0.0, 0.0)}, True, {})
+    monkeypatch.setattr(answer_module, "trend_model", lambda: toy)
+    question = "How will relations between the two countries develop?"
+    villages = classify_all("Life in the border villages goes on.")
+    assert rule_trend(villages, question).label == "uncertain"
+    cue = answer_trend(villages, question)
+    assert (cue.label, cue.rule, cue.text) == ("weakening", "trend-model", "villages")
+    calm = classify_all("The two sides will keep talking.")
+    assert answer_trend(calm, question) == rule_trend(calm, question)

@@ -38,20 +38,27 @@ Precedence rules (documented once here, applied in those modules):
   negated change is "no change" ("should not suffer", "did not affect", "I do not
   think that ... a negative impact"), a negated improvement a weaker "no change",
   "no longer" + improvement a weakening, a negated positive state ("not always
-  smooth") a weakening; a negated "no change" or uncertainty cue is dropped. The
-  rejected alternative ("grow rather than decline"), a later or earlier state ("worse
-  before it gets better", "from a frozen state"), an asked-about one ("whether it
-  will grow") and a definite reference to the event itself ("the clashes showed")
-  cast no vote; growth of a negative ("competition will intensify") is a weakening.
+  smooth") a weakening; a negated "no change" or uncertainty cue is dropped. Denials
+  beyond "not" ("far from", "it is hard to imagine", "there are no signs that") negate
+  the clause they open, like a negated belief. A later state ("worse before it gets
+  better") and an asked-about one ("whether it will grow") cast no vote; growth of a
+  negative (a weakening cue, or a word VADER's lexicon rates at most -1, as the subject
+  a few words before or the object right after: "threats are growing") is a weakening.
+  Stasis idioms ("stuck", "marking time", "little will change") are "no change".
   Weights: explicit no-change and uncertainty statements and negated deteriorations
-  2, directional cues 1, "remain"/"continue" 0.9 and only when nothing else fires;
-  cues in a ", which ..." aside half, after ", so" 1.5. The label with the highest
-  total wins; a strengthening/weakening tie is "uncertain" (rule ``mixed-cues``).
-  A claim that opens with "therefore"/"but"/"although" has the role conclusion,
-  contrast or concession (a ``conclusion/`` ... prefix on its rule), and the cue counts
-  the other cues that agreed (a " (+N more)" suffix); :func:`answer_trend` weighs claims
-  by both. Short direct replies
-  ("I do not think so.", "No.", "Of course, yes.") get reply rules that
+  2, directional cues 1, "remain"/"continue"/"persist" 0.9 and only when nothing else
+  fires; cues in a ", which ..." aside half. The label with the highest total wins; a
+  strengthening/weakening tie is "uncertain" (rule ``mixed-cues``). Where no domain cue
+  fires, the summed valence of the claim's words in VADER's lexicon
+  (:mod:`~cakg.graph.claims.valence`) gives a direction when it reaches ±1.5 (rule
+  ``valence-backoff``, weight 0.5; words the domain lexicon has a cue for and stance words
+  are left out).
+  A claim that opens with "therefore"/"but"/"although"/"on the one hand"/"on the other
+  hand" has the role conclusion, contrast, concession, one-hand or other-hand (a
+  ``conclusion/`` ... prefix on its rule), and the cue counts the other cues that agreed
+  (a " (+N more)" suffix); :func:`answer_trend` weighs claims by both. Direct replies
+  ("I do not think so.", "No.", "Of course, yes.", "I believe it will, ...") get reply
+  rules that
   :func:`answer_trend` reads together with the question.
 """
 
@@ -73,6 +80,11 @@ from cakg.graph.claims.matching import lower
 from cakg.graph.claims.split import read_words, split_claims
 from cakg.graph.claims.trend import claim_trend, read_tables
 from cakg.graph.vocabulary import vocabulary
+
+# The claim types the precedence above names, by their labels in the ontology (checked by
+# cakg.graph.claims.labels when it reads the type lexicon).
+_PREDICTION = "prediction"
+_ASSESSMENT = "assessment"
 
 __all__ = [
     "CERTAINTIES",
@@ -121,12 +133,18 @@ def classify(sentence: str) -> Classification:
     """
     low = lower(sentence)
     trend, is_default = claim_trend(sentence, low)
+    kind = claim_type(sentence, low)
+    if kind.label == _PREDICTION and trend.basis is Basis.UNCERTAINTY_CUE:
+        # "I cannot tell whether it will grow": the expert says what they cannot foresee,
+        # which is an assessment of the present, not a forecast
+        kind = Cue(_ASSESSMENT, trend.text, Basis.EVALUATIVE)
     return Classification(
-        claim_type=claim_type(sentence, low),
+        claim_type=kind,
         trend=trend,
         certainty=certainty(sentence, low),
         topics=topics(sentence, low),
         trend_is_default=is_default,
+        text=sentence,
     )
 
 

@@ -17,6 +17,8 @@ class Role(Enum):
     CONCLUSION = "conclusion"  # "Therefore, ...": carries the answer
     CONTRAST = "contrast"  # "But ...": carries the answer
     CONCESSION = "concession"  # "Although ...": background
+    ONE_HAND = "one-hand"  # "On the one hand ...": the first side of a balanced answer
+    OTHER_HAND = "other-hand"  # "On the other hand ...": its second side
 
 
 class Basis(StrEnum):
@@ -49,9 +51,9 @@ class Basis(StrEnum):
     NEGATED_WEAKENING = "negated-weakening"
     NEGATED_STRENGTHENING = "negated-strengthening"
     NEGATED_CHANGE = "negated-change"
-    NEGATED_CHANGE_ELSEWHERE = "negated-change-elsewhere"
     NEGATED_POSITIVE = "negated-positive"
     MIXED_CUES = "mixed-cues"
+    VALENCE_BACKOFF = "valence-backoff"
     DEFAULT = "default"
     # direct replies to a yes/no question, in a claim and in its answer
     REPLY_DENIAL = "reply-denial"
@@ -63,6 +65,10 @@ class Basis(StrEnum):
     EXPERT_VERDICT = "expert-verdict"
     MIXED = "mixed"
     FIRST_DECIDED_CLAIM = "first-decided-claim"
+    BALANCED = "balanced"
+    CONCLUDING_JUDGEMENT = "concluding-judgement"
+    NOT_KNOWING = "not-knowing"
+    TREND_MODEL = "trend-model"
 
     @property
     def turns(self) -> bool:
@@ -83,8 +89,8 @@ _TURNING = frozenset(
         Basis.NEGATED_WEAKENING,
         Basis.NEGATED_STRENGTHENING,
         Basis.NEGATED_CHANGE,
-        Basis.NEGATED_CHANGE_ELSEWHERE,
         Basis.NEGATED_POSITIVE,
+        Basis.VALENCE_BACKOFF,
         Basis.REPLY_DENIAL,
         Basis.REPLY_AFFIRMATION,
         Basis.REPLY_CHANGE,
@@ -133,3 +139,4 @@ class Classification:
     certainty: Cue
     topics: tuple[Cue, ...]
     trend_is_default: bool  # True when no trend cue fired (trend then "uncertain", rule "default")
+    text: str = ""  # the claim's words, which the answer-level model reads

@@ -54,13 +54,16 @@ def _by_label(lex: Lexicon, kind: str, needed: tuple[str, ...]) -> dict[str, re.
 class _Types:
     patterns: Mapping[str, re.Pattern[str]]  # claim type label -> its phrases
     imperatives: frozenset[str]
+    past_reporting: frozenset[str]  # "feared", "knew": a "would" after them is future-in-past
 
 
 def read_types(text: str | None = None) -> _Types:
     """The claim-type lexicon from ``type.yaml``, or from `text` in its place, checked."""
     lex = read_lexicon("type.yaml", text)
     needed = (_RECOMMENDATION, _PREDICTION, _ASSESSMENT, _OBSERVATION)
-    types = _Types(_by_label(lex, "type", needed), lex.words("imperatives"))
+    types = _Types(
+        _by_label(lex, "type", needed), lex.words("imperatives"), lex.words("past-reporting")
+    )
     lex.close()
     return types
 
@@ -74,11 +77,17 @@ def _first_word(low: str) -> re.Match[str] | None:
     return re.match(r"[\s\"“«'(]*(\w+)", low)
 
 
-def _search(pattern: re.Pattern[str], sentence: str, low: str) -> re.Match[str] | None:
-    """The first match that is not the month "May" read as the modal "may"."""
+def _search(
+    pattern: re.Pattern[str], sentence: str, low: str, skip: frozenset[str] = frozenset()
+) -> re.Match[str] | None:
+    """The first match that is not the month "May" read as the modal "may", nor a "would"
+    after a past verb of reporting in `skip` ("as I feared it would": future-in-past)."""
     for m in pattern.finditer(low):
-        if not is_month(sentence, m.start(), m.end()):
-            return m
+        if is_month(sentence, m.start(), m.end()):
+            continue
+        if low.startswith("would", m.start()) and skip & set(re.findall(r"\w+", low[: m.start()])):
+            continue
+        return m
     return None
 
 
@@ -91,7 +100,7 @@ def claim_type(sentence: str, low: str) -> Cue:
     fw = _first_word(low)
     if fw and fw.group(1) in types.imperatives:
         return Cue(_RECOMMENDATION, sentence[fw.start(1) : fw.end(1)], Basis.IMPERATIVE)
-    m = _search(types.patterns[_PREDICTION], sentence, low)
+    m = _search(types.patterns[_PREDICTION], sentence, low, types.past_reporting)
     if m:
         modal = re.match(r"(?:may|might|could)\b", low[m.start() :])
         basis = Basis.POSSIBILITY_MODAL if modal else Basis.FUTURE

@@ -14,6 +14,7 @@ from functools import cache
 from cakg.graph.claims.cue import UNCERTAIN, Basis, Cue, Role
 from cakg.graph.claims.lexicon import read_lexicon
 from cakg.graph.claims.matching import TOKEN, keep_longest
+from cakg.graph.claims.valence import NEGATIVE, valence, valence_cue
 
 __all__ = [
     "CHANGE",
@@ -42,6 +43,7 @@ _STRONG = 2.0  # explicit "no change"/uncertainty statements and negated cues
 _WEAK = 1.0  # plain directional cues
 _CONTINUITY_WEIGHT = 0.9  # weaker than a directional cue: "remain" alone is thin evidence
 _MIXED_WEIGHT = 0.5  # a claim whose cues disagree
+_BACKOFF_WEIGHT = 0.5  # general valence, no domain cue: the thinnest evidence of a direction
 _NEG_WINDOW = 4  # at most this many words between a negator and the cue it negates
 
 
@@ -57,6 +59,7 @@ _BASE_WEIGHT = {
     Basis.NEGATED_CHANGE: _STRONG,
     Basis.CONTINUITY_CUE: _CONTINUITY_WEIGHT,
     Basis.MIXED_CUES: _MIXED_WEIGHT,
+    Basis.VALENCE_BACKOFF: _BACKOFF_WEIGHT,
 }
 # The label each kind of vote is for.
 _VOTES_FOR = {
@@ -71,7 +74,6 @@ _VOTES_FOR = {
     Basis.NEGATED_WEAKENING: NO_CHANGE,
     Basis.NEGATED_STRENGTHENING: NO_CHANGE,
     Basis.NEGATED_CHANGE: NO_CHANGE,
-    Basis.NEGATED_CHANGE_ELSEWHERE: NO_CHANGE,
     Basis.NEGATED_POSITIVE: WEAKENING,
 }
 
@@ -105,11 +107,16 @@ _AFFIRM_REPLY = re.compile(
 )
 # A reply that opens a longer sentence ("Yes, I believe it should, sooner or later.").
 _DENIAL_PREFIX = re.compile(
-    r"(?:no|not now|not yet|hardly|of course not|not really|"
-    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) so)\s*[,.;:—–-]"
+    r"(?:no|not now|not yet|hardly|of course not|not really|unlikely|"
+    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) so)\s*[,.;:—–-]|"
+    r"(?:i|we) (?:do not|don't) (?:think|believe|expect) (?:that )?(?:it|they|this|he|she) "
+    r"(?:will|would|is|are|does|do|has|have|can)\b"
 )
 _AFFIRM_PREFIX = re.compile(
-    r"(?:yes|of course,? yes|(?:i|we) (?:think|believe|expect) so|most likely,? yes)\s*[,.;:—–-]"
+    r"(?:yes|of course,? yes|(?:i|we) (?:think|believe|expect) so|most likely,? yes)\s*[,.;:—–-]|"
+    # "I believe it will, ...": the reply takes up the question's own verb
+    r"(?:i|we) (?:think|believe|expect|am sure|am certain|am confident|are sure) (?:that )?"
+    r"(?:it|they|this|he|she) (?:will|would|is|are|does|do|has|have|can)\b(?!\s*(?:not|n't)\b)"
 )
 
 
@@ -118,12 +125,9 @@ class _Tables:
     """The compiled trend lexicon (see trend.yaml for what each table holds)."""
 
     cues: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, one lexicon entry)
-    event_nouns: re.Pattern[str]
-    determiners: frozenset[str]
-    negative_nouns: re.Pattern[str]
+    denials: re.Pattern[str]
+    not_valence: frozenset[str]
     intensifiers: re.Pattern[str]
-    relation_words: re.Pattern[str]
-    object_determiners: frozenset[str]
     negators: frozenset[str]
     not_negating: Mapping[str, frozenset[str]]
     clause_breaks: frozenset[str]
@@ -156,12 +160,9 @@ def read_tables(text: str | None = None) -> _Tables:
     discourse = lex.section("discourse")
     tables = _Tables(
         cues=tuple((kind, pattern) for kind, patterns in kinds for pattern in patterns),
-        event_nouns=lex.regex("event-nouns"),
-        determiners=lex.words("determiners"),
-        negative_nouns=lex.regex("negative-nouns"),
+        denials=lex.alternation("denials"),
+        not_valence=lex.words("not-valence"),
         intensifiers=lex.regex("intensifiers"),
-        relation_words=lex.regex("relation-words"),
-        object_determiners=lex.words("object-determiners"),
         negators=lex.words("negators"),
         not_negating={word: not_negating.words(word) for word in not_negating.names()},
         clause_breaks=lex.words("clause-breaks"),
@@ -221,12 +222,12 @@ def _local_negator(
         word = tok.group(0)
         idx = len(tokens) - 1 - back
         previous = tokens[idx - 1].group(0) if idx > 0 else ""
-        if (word, previous) in (("than", "rather"), ("of", "instead")):
-            return tokens[idx - 1].start(), "contrast"
         if word in tab.later_or_earlier and back <= 2:
             return tok.start(), "contrast"
         if word == "whether":
             return tok.start(), "contrast"  # "whether X will grow" asks, it does not forecast
+        if word in ("less", "fewer") and back == 0:
+            return tok.start(), "ceased"  # "less optimistic", "less close": a diminished state
         if word in tab.clause_breaks:
             return None
         if word in tab.negators or word.endswith("n't"):
@@ -241,24 +242,12 @@ def _local_negator(
     return None
 
 
-def _names_the_event(low: str, m: _Match) -> bool:
-    """Whether a weakening noun is a definite reference ("the clashes") to the event itself."""
-    tab = _tables()
-    if m.kind != WEAKENING or not tab.event_nouns.fullmatch(low[m.start : m.end]):
-        return False
-    before = [t.group(0) for t in TOKEN.finditer(low, 0, m.start)][-3:]
-    for word in reversed(before):
-        if word in tab.determiners:
-            return True
-        if word in tab.clause_breaks or word in tab.negators:
-            return False
-    return False
-
-
 def _belief_scopes(low: str) -> list[tuple[int, int, int]]:
-    """(trigger start, scope start, scope end) of negated beliefs such as "I do not think"."""
+    """(trigger start, scope start, scope end) of negated beliefs such as "I do not think"
+    and of denials such as "far from", "it is hard to imagine"."""
     scopes = []
-    for m in _NEGATED_BELIEF.finditer(low):
+    found = [*_NEGATED_BELIEF.finditer(low), *_tables().denials.finditer(low)]
+    for m in sorted(found, key=lambda m: m.start()):
         end = _SCOPE_END.search(low, m.end())
         scopes.append((m.start(), m.end(), end.start() if end else len(low)))
     return scopes
@@ -271,39 +260,45 @@ def _relative_aside(low: str, pos: int) -> bool:
     return i >= 0 and not re.search(r"[,;]", head[i + 8 :])
 
 
-def _near(low: str, start: int, end: int, pattern: re.Pattern[str], reach: int = 4) -> bool:
-    """Whether a word matching pattern lies within reach words before start or after end,
-    in the same clause."""
+def _has_cue(word: str) -> bool:
+    """Whether the domain lexicon has a cue for the word alone; it then decides, not VADER
+    ("positive" is a cue, "positive neutrality" a doctrine)."""
+    return any(p.fullmatch(word) for _, p in _tables().cues)
+
+
+def _is_negative(word: str) -> bool:
+    """Whether a word is negative: a weakening cue of its own, or negative in VADER's lexicon.
+
+    >>> _is_negative("rivalry"), _is_negative("threats"), _is_negative("trade")
+    (True, True, False)
+    """
+    value = valence(word)
+    if value is not None and value <= NEGATIVE:
+        return True
+    return any(kind == WEAKENING and p.fullmatch(word) for kind, p in _tables().cues)
+
+
+def _growth_of_negative(low: str, start: int, end: int) -> bool:
+    """Whether the thing a growth cue makes grow is negative: its subject a few words before
+    ("the rivalry will intensify") or its object right after ("more tension"), not a word
+    further on ("strengthen cooperation in countering terrorism").
+
+    >>> _growth_of_negative("threats from the south are growing", 27, 34)
+    True
+    >>> _growth_of_negative("we will strengthen cooperation against terrorism", 8, 18)
+    False
+    """
     clause_breaks = _tables().clause_breaks
-    before = list(TOKEN.finditer(low, 0, start))[-reach:]
-    after = list(TOKEN.finditer(low, end))[:reach]
-    for seq in (reversed(before), iter(after)):
+    subject = reversed(list(TOKEN.finditer(low, 0, start))[-6:])
+    obj = list(TOKEN.finditer(low, end))[:2]
+    for seq in (subject, obj):
         for tok in seq:
             word = tok.group(0)
             if word in clause_breaks and word not in ("that", "which"):
                 break
-            if pattern.fullmatch(word):
+            if _is_negative(word):
                 return True
     return False
-
-
-def _about_relation(low: str, start: int, end: int) -> bool:
-    """Whether a (negated) change is said of the relation itself rather than of a side issue.
-
-    >>> _about_relation("the dam does not affect our water supply", 13, 23)
-    False
-    >>> _about_relation("this will not change either", 5, 19)
-    True
-    """
-    tab = _tables()
-    if _near(low, start, end, tab.relation_words):
-        return True
-    after = [t.group(0) for t in TOKEN.finditer(low, end)][:3]
-    if after and after[0] in ("on", "upon", "for", "to"):
-        after = after[1:]
-    # "does not affect our water supply": an object of its own, so it is a side issue;
-    # "will not change this." or no object at all: the subject itself stays as it is
-    return not (len(after) >= 2 and after[0] in tab.object_determiners and after[1].isalpha())
 
 
 @dataclass(frozen=True)
@@ -327,11 +322,8 @@ def _trend_votes(low: str) -> list[_Vote]:
     tab = _tables()
     scopes = _belief_scopes(low)
     triggers = [(trig, s0) for trig, s0, _ in scopes]
-    conclusion = re.search(r",\s+(?:so|therefore|thus|hence)\s", low)
     votes: list[_Vote] = []
     for m in _cue_matches(low):
-        if _names_the_event(low, m):
-            continue
         start = m.start
         negated = False
         ceased = False
@@ -356,18 +348,16 @@ def _trend_votes(low: str) -> list[_Vote]:
         if kind in DIRECTIONS and _CESSATIVE.search(low, m.end, min(len(low), m.end + 20)):
             ceased = negated = True
         factor = 0.5 if _relative_aside(low, m.start) else 1.0
-        if conclusion and m.start > conclusion.start():
-            factor *= 1.5  # "..., so I would not speak of a sharp turn": the sentence's point
         if (
             kind == STRENGTHENING
             and tab.intensifiers.search(low, m.start, m.end)
-            and _near(low, m.start, m.end, tab.negative_nouns, reach=6)
+            and _growth_of_negative(low, m.start, m.end)
         ):
             kind = WEAKENING  # more competition or tension is a weakening
             if not negated:
                 votes.append(_vote(Basis.GROWING_NEGATIVE, factor, start, m.end))
                 continue
-        basis = _basis(low, kind, negated, ceased, start, m.end)
+        basis = _basis(kind, negated, ceased)
         if basis is not None:
             votes.append(_vote(basis, factor, start, m.end))
     if any(v.basis is not Basis.CONTINUITY_CUE for v in votes):
@@ -393,16 +383,14 @@ _NEGATED = {
 }
 
 
-def _basis(low: str, kind: str, negated: bool, ceased: bool, start: int, end: int) -> Basis | None:
+def _basis(kind: str, negated: bool, ceased: bool) -> Basis | None:
     """The rule by which a cue of this kind votes, after negation; None: no vote."""
     if not negated:
         return _PLAIN.get(kind)  # a bare change or positive state says nothing
     if ceased and kind in _CEASED:
         return _CEASED[kind]
     if kind == CHANGE:
-        if _about_relation(low, start, end):
-            return Basis.NEGATED_CHANGE
-        return Basis.NEGATED_CHANGE_ELSEWHERE
+        return Basis.NEGATED_CHANGE
     # a negated "no change" or uncertainty cue says only that something changes: no vote
     return _NEGATED.get(kind)
 
@@ -426,6 +414,16 @@ def _reply(low: str) -> tuple[Basis, int] | None:
     return None
 
 
+def _backoff(sentence: str, low: str) -> tuple[Cue, bool]:
+    """Where no domain cue fires: the direction of the claim's general valence, if decisive."""
+    tab = _tables()
+    found = valence_cue(low, tab.negators, lambda w: w in tab.not_valence or _has_cue(w))
+    if found is None:
+        return Cue(UNCERTAIN, "", Basis.DEFAULT), True
+    label = STRENGTHENING if found.score > 0 else WEAKENING
+    return Cue(label, sentence[found.start : found.end], Basis.VALENCE_BACKOFF), False
+
+
 def _discourse_role(low: str) -> Role | None:
     """The claim's role in its answer from its first words, else None."""
     head = low.lstrip(" \"“«'(-–—")
@@ -444,7 +442,7 @@ def claim_trend(sentence: str, low: str) -> tuple[Cue, bool]:
     if not votes:
         reply = _reply(low)
         if reply is None:
-            return Cue(UNCERTAIN, "", Basis.DEFAULT), True
+            return _backoff(sentence, low)
         basis, length = reply
         off = len(low) - len(low.lstrip())
         words = sentence[off : off + length].strip()
