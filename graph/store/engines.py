@@ -17,6 +17,7 @@ so a named query binds each parameter to a projected variable).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -178,6 +179,33 @@ def _ntriples(graph: Graph) -> str:
     return out.decode("utf-8") if isinstance(out, bytes) else str(out)
 
 
+@functools.cache
+def _integer_datatypes() -> dict[Node, URIRef]:
+    """Properties whose values have a datatype derived from xsd:integer, and that datatype:
+    OWL 2's cardinalities (OWL 2 Mapping to RDF §2) and the shapes' ``sh:datatype``."""
+    from rdflib.namespace import OWL, SH
+
+    from cakg.graph.ontology import shapes_graph
+
+    out: dict[Node, URIRef] = {
+        OWL[p]: XSD.nonNegativeInteger
+        for p in ("cardinality", "minCardinality", "maxCardinality", "qualifiedCardinality",
+                  "minQualifiedCardinality", "maxQualifiedCardinality")
+    }  # fmt: skip
+    derived = {
+        XSD[t]
+        for t in ("nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                  "negativeInteger", "long", "int", "short", "byte",
+                  "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
+    }  # fmt: skip
+    shapes = shapes_graph()
+    for shape, datatype in shapes.subject_objects(SH.datatype):
+        path = shapes.value(shape, SH.path)
+        if datatype in derived and isinstance(path, URIRef) and isinstance(datatype, URIRef):
+            out[path] = datatype
+    return out
+
+
 class OxigraphStore:
     """The embedded store (pyoxigraph), in memory or on disk.
 
@@ -317,11 +345,21 @@ class OxigraphStore:
         )
 
     def graph(self, name: URIRef) -> Graph:
-        """One named graph as an rdflib Graph."""
+        """One named graph as an rdflib Graph, with the datatypes Oxigraph folds given back.
+
+        Oxigraph stores every integer as an ``xsd:integer``, so a value written as
+        ``xsd:nonNegativeInteger`` reads back as ``xsd:integer``. Where the datatype is fixed
+        by the property (OWL 2 cardinalities, the shapes' ``sh:datatype``), it is restored,
+        so that a graph read from a store validates and exports as it was written.
+        """
         g = Graph()
         bind_prefixes(g)
+        typed = _integer_datatypes()
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            p, o = to_rdflib(q.predicate), to_rdflib(q.object)
+            if isinstance(o, RLiteral) and o.datatype == XSD.integer and p in typed:
+                o = RLiteral(str(o), datatype=typed[p])
+            g.add((to_rdflib(q.subject), p, o))
         return g
 
     def __len__(self) -> int:
@@ -405,6 +443,8 @@ class OxigraphStore:
         predicate: Node | None,
         obj: Node | None,
         limit: int | None = None,
+        *,
+        outside: Sequence[URIRef] = (),
     ) -> list[tuple[Node, Node, Node]]:
         """Distinct triples matching a pattern in any graph (a triple in two graphs comes once).
 
@@ -416,6 +456,16 @@ class OxigraphStore:
         """
         s, p, o = (None if t is None else _to_ox(t) for t in (subject, predicate, obj))
         out: list[tuple[Node, Node, Node]] = []
+        if outside:
+            # Only what graphs other than ``outside`` state: read the named graphs themselves.
+            skip = {ox.NamedNode(str(n)) for n in outside}
+            quads = [
+                q
+                for q in self._store.quads_for_pattern(s, p, o, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip
+            ]
+            found = dict.fromkeys((q.subject, q.predicate, q.object) for q in quads)
+            return [(to_rdflib(a), to_rdflib(b), to_rdflib(c)) for a, b, c in found][:limit]
         for q in self._store.quads_for_pattern(s, p, o, None if self._union else _DEFAULT):
             t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             if limit is not None and len(out) >= limit:

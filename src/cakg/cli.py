@@ -6,15 +6,21 @@ ontology, a violation query with rows), 2 bad input or usage.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from cakg.errors import CakgError, InvalidDataError
+from cakg.errors import CakgError, InputError, InvalidDataError
 from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
-from cakg.graph.io import local_path
+from cakg.options import (
+    DATA_OPTION,
+    STORE_OPTION,
+    LocalPath,
+    data_paths,
+    out_option,
+    store_build_options,
+)
 from cakg.server.config import ServerConfig
 from cakg.server.config import command_options as server_options
 from cakg.terminal import (
@@ -28,18 +34,6 @@ from cakg.terminal import (
 )
 
 
-class LocalPath(click.Path):
-    """A file or folder to read: a URL is refused with one line that names it as typed."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(path_type=Path, **options)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str):
-            local_path(value)  # before Path(), which folds the "//" of the URL
-        return super().convert(value, param, ctx)
-
-
 class CakgGroup(click.Group):
     """The command group: a CakgError while reading arguments is reported like any other."""
 
@@ -50,41 +44,10 @@ class CakgGroup(click.Group):
             report_error(exc)
 
 
-DATA_OPTION = click.option(
-    "--data",
-    "data",
-    type=LocalPath(),
-    multiple=True,
-    help="Built graph (kg.trig, a folder holding it, or any RDF file); default out/kg.trig.",
-)
-
-
-def data_paths(data: tuple[Path, ...]) -> list[Path]:
-    return list(data) if data else [Path("out") / "kg.trig"]
-
-
 @click.group(cls=CakgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cakg")
 def cli() -> None:
     """cakg: a knowledge graph of regional relations in Central Asia."""
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def out_option(
-    help_text: str, *, dest: str = "out", default: str | None = None
-) -> Callable[[_F], _F]:
-    """The ``-o/--out`` option of the commands that write files (default shown when set)."""
-    return click.option(
-        "-o",
-        "--out",
-        dest,
-        type=click.Path(path_type=Path),
-        default=Path(default) if default is not None else None,
-        show_default=default is not None,
-        help=help_text,
-    )
 
 
 # --- build, validate, reason, info, evaluate -----------------------------------------------------
@@ -103,6 +66,7 @@ def out_option(
     help="Curation overlay (YAML) to apply; default: <article>.curation.yaml beside each article.",
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the result.")
+@store_build_options
 @reports_errors
 def build(
     articles: tuple[Path, ...],
@@ -110,9 +74,17 @@ def build(
     base: str | None,
     curation: tuple[Path, ...],
     no_validate: bool,
+    store: Path | None,
+    strict: bool,
+    jobs: int | None,
 ) -> None:
     """Build the graph from ARTICLES (default: the bundled CABAR roundup)."""
     from cakg.graph.build import build_graph
+
+    if store is not None:
+        options = {"base": base, "curation": list(curation), "strict": strict, "jobs": jobs}
+        _build_store(list(articles), store, validate=not no_validate, **options)
+        return
 
     report = build_graph(
         list(articles),
@@ -131,15 +103,48 @@ def build(
         raise InvalidDataError(f"{report.violations} SHACL violation(s); see `cakg validate`")
 
 
+def _build_store(articles: list[Path], store: Path, **options: Any) -> None:
+    """`cakg build --store`: add articles to a corpus store, with a progress bar (articles/s)."""
+    from cakg.graph.corpus import build_store
+    from cakg.terminal import article_progress, print_store_report
+
+    with article_progress(max(len(articles), 1)) as advance:
+        report = build_store(articles, store, on_article=advance, **options)
+    print_store_report(report)
+    if report.failed:
+        raise InputError(f"{len(report.failed)} article(s) not added; the others were")
+    if report.violations:
+        raise InvalidDataError(f"{report.violations} SHACL violation(s); see `cakg validate`")
+
+
+@cli.command()
+@click.argument("article")
+@click.option(
+    "--store",
+    "store",
+    type=LocalPath(file_okay=False),
+    required=True,
+    help="The on-disk corpus store to take the article out of.",
+)
+@reports_errors
+def remove(article: str, store: Path) -> None:
+    """Take ARTICLE (its IRI, or its graph's IRI) out of a corpus store."""
+    from cakg.graph.corpus import remove_article
+
+    for name in remove_article(store, article):
+        console.print(f"removed <{name}>")
+
+
 @cli.command()
 @click.argument("graph", nargs=-1, type=LocalPath())
+@STORE_OPTION
 @reports_errors
-def validate(graph: tuple[Path, ...]) -> None:
+def validate(graph: tuple[Path, ...], store: Path | None) -> None:
     """Validate a built graph against the SHACL shapes (exit 1 on violations)."""
     from cakg.graph.check.validate import validate_files
     from cakg.graph.info import TRIPLES
 
-    report = validate_files(data_paths(graph))
+    report = validate_files(data_paths(graph, store))
     if report.conforms:
         console.print(f"[green]conforms[/green]: {report.triples} {TRIPLES}, no violations")
         return
@@ -176,12 +181,13 @@ def reason(graph: tuple[Path, ...], out: Path | None) -> None:
 
 @cli.command()
 @click.argument("graph", nargs=-1, type=LocalPath())
+@STORE_OPTION
 @reports_errors
-def info(graph: tuple[Path, ...]) -> None:
+def info(graph: tuple[Path, ...], store: Path | None) -> None:
     """Counts of states, organizations, experts, claims and triples in a built graph."""
     from cakg.graph.info import graph_info
 
-    counts = graph_info(data_paths(graph))
+    counts = graph_info(data_paths(graph, store))
     print_table("cakg info", ["", "count"], [[k, str(v)] for k, v in counts.items()])
 
 
@@ -240,6 +246,7 @@ QUERY_FORMATS = ("table", *RESULT_FORMATS, "ttl", "jsonld", "nt")
 )
 @click.option("--sparql", "sparql_text", help="Run this SPARQL query text.")
 @DATA_OPTION
+@STORE_OPTION
 @click.option("--endpoint", help="Query a remote SPARQL endpoint (URL) instead of --data.")
 @click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User for --endpoint (or env).")
 @click.option(
@@ -253,6 +260,7 @@ def query(
     query_file: Path | None,
     sparql_text: str | None,
     data: tuple[Path, ...],
+    store: Path | None,
     endpoint: str | None,
     user: str | None,
     password: str | None,
@@ -270,7 +278,7 @@ def query(
         file=query_file,
         sparql=sparql_text,
         params=parse_param_items(params),
-        data=data_paths(data),
+        data=data_paths(data, store),
         endpoint=endpoint,
         user=user,
         password=password,
@@ -290,9 +298,12 @@ def query(
     help="Run every *-violation query on the graph; exit 1 if any returns rows.",
 )
 @DATA_OPTION
+@STORE_OPTION
 @click.option("--endpoint", help="With --check: a remote SPARQL endpoint instead of --data.")
 @reports_errors
-def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | None) -> None:
+def queries(
+    verbose: bool, check: bool, data: tuple[Path, ...], store: Path | None, endpoint: str | None
+) -> None:
     """List the named queries with their parameters and what they answer."""
     from cakg.queries import format_term, list_queries, open_graph, violation_results
 
@@ -314,7 +325,7 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
             [[nq.name, ", ".join(p.name for p in nq.params), nq.title] for nq in library],
         )
         return
-    results = violation_results(open_graph(data_paths(data), endpoint=endpoint).store)
+    results = violation_results(open_graph(data_paths(data, store), endpoint=endpoint).store)
     for nq, result in results:
         if result.rows:
             print_table(
@@ -374,6 +385,7 @@ EXPORT_FORMATS = (*RDF_FORMATS, "ontology", "void", "all")
     "(default dump/ beside the base's id/: <base>../dump/, where `cakg serve` serves them).",
 )
 @click.option("--endpoint", default=None, help="A SPARQL endpoint serving the data, for VoID.")
+@STORE_OPTION
 @reports_errors
 def export(
     graph: tuple[Path, ...],
@@ -381,6 +393,7 @@ def export(
     out: Path,
     dump_base: str | None,
     endpoint: str | None,
+    store: Path | None,
 ) -> None:
     """Export a built graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads.
 
@@ -389,7 +402,9 @@ def export(
     """
     from cakg.graph.publish.export import export_files
 
-    written = export_files(data_paths(graph), out, formats, dump_base=dump_base, endpoint=endpoint)
+    written = export_files(
+        data_paths(graph, store), out, formats, dump_base=dump_base, endpoint=endpoint
+    )
     print_table(
         "cakg export", ["file", "bytes"], [[str(p), f"{p.stat().st_size:,}"] for p in written]
     )
@@ -436,6 +451,7 @@ def export(
     show_default=True,
     help="Seconds to wait for each request.",
 )
+@STORE_OPTION
 @reports_errors
 def push(
     graph: tuple[Path, ...],
@@ -449,6 +465,7 @@ def push(
     gsp_endpoint: str | None,
     update_endpoint: str | None,
     timeout: float,
+    store: Path | None,
 ) -> None:
     """Load a built graph into a SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB, ...).
 
@@ -467,7 +484,7 @@ def push(
         token = None  # the server's token in the shell must not block pushing elsewhere
 
     report = push_graph(
-        data_paths(graph),
+        data_paths(graph, store),
         endpoint,
         graph=target,
         user=user,
@@ -529,6 +546,7 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "all")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG/SVG figures.")
 @click.option("--no-exports", is_flag=True, help="Skip the GraphML/GEXF exports.")
 @DATA_OPTION
+@STORE_OPTION
 @reports_errors
 def view(
     kind: str,
@@ -539,12 +557,13 @@ def view(
     no_figures: bool,
     no_exports: bool,
     data: tuple[Path, ...],
+    store: Path | None,
 ) -> None:
     """Network views of the graph: interactive offline HTML, figures, Gephi exports, analytics."""
     from cakg.graph.store.engines import open_store
     from cakg.viz import KINDS, network_stats, render_all, render_view
 
-    store = open_store(data_paths(data))
+    graph = open_store(data_paths(data, store))
     kinds: list[str] = list(KINDS) if kind == "all" else [kind]
 
     def skipped(line: str) -> None:
@@ -553,7 +572,7 @@ def view(
     if stats:
         # With -o the files' pass below reports the skipped views, once.
         on_skip = skipped if out is None else None
-        for vs in network_stats(store, kinds, focus=focus, depth=depth, on_skip=on_skip):
+        for vs in network_stats(graph, kinds, focus=focus, depth=depth, on_skip=on_skip):
             print_network_stats(vs, focus, depth)
         if out is None:
             return
@@ -561,10 +580,10 @@ def view(
     figures, exports = not no_figures, not no_exports
     if kind == "all":
         written = render_all(
-            store, target, focus, depth, figures=figures, exports=exports, on_skip=skipped
+            graph, target, focus, depth, figures=figures, exports=exports, on_skip=skipped
         )
     else:
-        written = render_view(store, kind, target, focus, depth, figures=figures, exports=exports)
+        written = render_view(graph, kind, target, focus, depth, figures=figures, exports=exports)
     for path in written:
         console.print(f"wrote {path}")
 
