@@ -27,7 +27,7 @@ from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction, extract_article
 from cakg.graph.extract.curation import apply_curation, find_overlay
 from cakg.graph.info import TRIPLES, triple_count
-from cakg.graph.namespaces import DEFAULT_BASE, Minter
+from cakg.graph.namespaces import DEFAULT_BASE, Minter, bind_prefixes
 from cakg.graph.ontology import materialize, ontology_graph
 from cakg.graph.store.dataset import KnowledgeGraph
 from cakg.graph.text.reader import ArticleText, bundled_article, read_article
@@ -84,10 +84,14 @@ class Corpus:
         """One article's named graphs (its own, and its curation if an overlay applies),
         with the standard-vocabulary view materialized on them alone."""
         ex = extract_article(article, self.minter, self.gazetteer, self.reference, slug=slug)
-        graphs = {self.minter.article_graph(ex.slug): ex.graph}
+        own = Graph()  # the extraction's graph stays what its records say
+        bind_prefixes(own)
+        for t in ex.graph:
+            own.add(t)
+        graphs = {self.minter.article_graph(ex.slug): own}
         overlay = find_overlay(article, overlays)
         if overlay is not None:
-            cur = apply_curation(ex, overlay, self.minter, self.gazetteer, ex.graph)
+            cur = apply_curation(ex, overlay, self.minter, self.gazetteer, own)
             graphs[self.minter.graph(f"article/{ex.slug}/curation")] = cur
         for g in graphs.values():
             materialize_into(g, self.ontology)
