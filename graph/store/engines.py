@@ -17,7 +17,6 @@ so a named query binds each parameter to a projected variable).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from cakg.errors import InputError, QuerySyntaxError, syntax_error_position
 from cakg.graph.formats import find_rdf_format, rdf_format, rdf_format_for_suffix
 from cakg.graph.namespaces import XSD, bind_prefixes
 from cakg.graph.store.dataset import built_graph_files
+from cakg.graph.store.datatypes import integer_datatypes
 from cakg.graph.store.results import QueryKind, QueryResult
 
 __all__ = [
@@ -187,33 +187,6 @@ def _ntriples(graph: Graph) -> str:
     return out.decode("utf-8") if isinstance(out, bytes) else str(out)
 
 
-@functools.cache
-def _integer_datatypes() -> dict[Node, URIRef]:
-    """Properties whose values have a datatype derived from xsd:integer, and that datatype:
-    OWL 2's cardinalities (OWL 2 Mapping to RDF §2) and the shapes' ``sh:datatype``."""
-    from rdflib.namespace import OWL, SH
-
-    from cakg.graph.ontology import shapes_graph
-
-    out: dict[Node, URIRef] = {
-        OWL[p]: XSD.nonNegativeInteger
-        for p in ("cardinality", "minCardinality", "maxCardinality", "qualifiedCardinality",
-                  "minQualifiedCardinality", "maxQualifiedCardinality")
-    }  # fmt: skip
-    derived = {
-        XSD[t]
-        for t in ("nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                  "negativeInteger", "long", "int", "short", "byte",
-                  "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
-    }  # fmt: skip
-    shapes = shapes_graph()
-    for shape, datatype in shapes.subject_objects(SH.datatype):
-        path = shapes.value(shape, SH.path)
-        if datatype in derived and isinstance(path, URIRef) and isinstance(datatype, URIRef):
-            out[path] = datatype
-    return out
-
-
 class OxigraphStore:
     """The embedded store (pyoxigraph), in memory or on disk.
 
@@ -362,7 +335,7 @@ class OxigraphStore:
         """
         g = Graph()
         bind_prefixes(g)
-        typed = _integer_datatypes()
+        typed = integer_datatypes()
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
             p, o = to_rdflib(q.predicate), to_rdflib(q.object)
             if isinstance(o, RLiteral) and o.datatype == XSD.integer and p in typed:
