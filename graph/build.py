@@ -27,13 +27,20 @@ from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction, extract_article
 from cakg.graph.extract.curation import apply_curation, find_overlay
 from cakg.graph.info import TRIPLES, triple_count
-from cakg.graph.namespaces import DEFAULT_BASE, Minter
+from cakg.graph.namespaces import DEFAULT_BASE, Minter, bind_prefixes
 from cakg.graph.ontology import materialize, ontology_graph
 from cakg.graph.store.dataset import KnowledgeGraph
 from cakg.graph.text.reader import ArticleText, bundled_article
 from cakg.graph.text.sources import cache_pages, read_sources
 
-__all__ = ["BuildReport", "build_graph", "build_knowledge_graph"]
+__all__ = [
+    "BuildReport",
+    "Corpus",
+    "build_graph",
+    "build_knowledge_graph",
+    "materialize_into",
+    "numbered_slug",
+]
 
 
 @dataclass
@@ -54,6 +61,65 @@ def _read_all(sources: Sequence[Path | str]) -> list[ArticleText]:
     return read_sources(sources)
 
 
+@dataclass
+class Corpus:
+    """What extracting articles needs once per base: the minter, ontology and reference data."""
+
+    minter: Minter
+    ontology: Graph
+    reference: Graph
+    gazetteer: Gazetteer
+
+    @classmethod
+    def for_base(cls, base: str | None) -> Corpus:
+        try:
+            minter = Minter(base or DEFAULT_BASE)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        reference = reference_graph(minter)
+        return cls(minter, ontology_graph(), reference, Gazetteer.from_graph(reference))
+
+    def article_graphs(
+        self, article: ArticleText, overlays: Sequence[Path] = (), *, slug: str | None = None
+    ) -> tuple[Extraction, dict[URIRef, Graph]]:
+        """One article's named graphs (its own, and its curation if an overlay applies),
+        with the standard-vocabulary view materialized on them alone."""
+        ex = extract_article(article, self.minter, self.gazetteer, self.reference, slug=slug)
+        own = Graph()  # the extraction's graph stays what its records say
+        bind_prefixes(own)
+        for t in ex.graph:
+            own.add(t)
+        graphs = {self.minter.article_graph(ex.slug): own}
+        overlay = find_overlay(article, overlays)
+        if overlay is not None:
+            cur = apply_curation(ex, overlay, self.minter, self.gazetteer, own)
+            graphs[self.minter.graph(f"article/{ex.slug}/curation")] = cur
+        for g in graphs.values():
+            materialize_into(g, self.ontology)
+        return ex, graphs
+
+
+def materialize_into(graph: Graph, ontology: Graph) -> None:
+    """Add the standard-vocabulary view (docs/standard-view.md) to ``graph``: materialized,
+    not left to inference."""
+    for t in materialize(graph, ontology):
+        graph.add(t)
+
+
+def numbered_slug(slug: str, seen: dict[str, int]) -> str | None:
+    """Two inputs with the same title: keep both, numbered in input order (None: first one).
+
+    >>> seen: dict[str, int] = {}
+    >>> numbered_slug("a", seen), numbered_slug("a", seen), numbered_slug("a", seen)
+    (None, 'a-2', 'a-3')
+    """
+    if slug in seen:
+        seen[slug] += 1
+        return f"{slug}-{seen[slug]}"
+    seen[slug] = 1
+    return None
+
+
 def build_knowledge_graph(
     articles: Sequence[ArticleText],
     *,
@@ -62,21 +128,12 @@ def build_knowledge_graph(
     progress: Console | None = None,
 ) -> tuple[KnowledgeGraph, list[Extraction], list[str]]:
     """Extract articles into an in-memory KnowledgeGraph: ontology, reference, one per article."""
-    try:
-        minter = Minter(base or DEFAULT_BASE)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    corpus = Corpus.for_base(base)
+    minter = corpus.minter
     kg = KnowledgeGraph(base=minter.base)
-    ontology = ontology_graph()
-    reference = reference_graph(minter)
-    gazetteer = Gazetteer.from_graph(reference)
-
-    onto_g = kg.graph(minter.graph("ontology"))
-    for t in ontology:
-        onto_g.add(t)
-    ref_g = kg.graph(minter.graph("reference"))
-    for t in reference:
-        ref_g.add(t)
+    _copy_into(kg, minter.graph("ontology"), corpus.ontology)
+    _copy_into(kg, minter.graph("reference"), corpus.reference)
+    materialize_into(kg.graphs[minter.graph("reference")], corpus.ontology)
 
     extractions: list[Extraction] = []
     warnings: list[str] = []
@@ -85,31 +142,21 @@ def build_knowledge_graph(
     for article in articles:
         if progress is not None:
             progress.print(f"[dim]extracting {article.name}[/dim]")
-        ex = extract_article(article, minter, gazetteer, reference)
-        if ex.slug in slugs:
-            # Two inputs with the same title: keep both, numbered in input order.
-            slugs[ex.slug] += 1
-            ex = extract_article(
-                article, minter, gazetteer, reference, slug=f"{ex.slug}-{slugs[ex.slug]}"
-            )
-        slugs.setdefault(ex.slug, 1)
+        ex, graphs = corpus.article_graphs(article, overlays)
+        renamed = numbered_slug(ex.slug, slugs)
+        if renamed is not None:
+            ex, graphs = corpus.article_graphs(article, overlays, slug=renamed)
         extractions.append(ex)
         warnings.extend(ex.warnings)
-        target = kg.graph(minter.article_graph(ex.slug))
-        for t in ex.graph:
-            target.add(t)
-        overlay = find_overlay(article, overlays)
-        if overlay is not None:
-            cur = apply_curation(ex, overlay, minter, gazetteer, target)
-            kg.graphs[minter.graph(f"article/{ex.slug}/curation")] = cur
-
-    # The standard-vocabulary view (docs/standard-view.md) is materialized, not left to inference.
-    for name, g in list(kg):
-        if name == minter.graph("ontology"):
-            continue
-        for t in materialize(g, ontology):
-            g.add(t)
+        for name, g in graphs.items():
+            _copy_into(kg, name, g)
     return kg, extractions, warnings
+
+
+def _copy_into(kg: KnowledgeGraph, name: URIRef, graph: Graph) -> None:
+    target = kg.graph(name)
+    for t in graph:
+        target.add(t)
 
 
 def _counts(merged: Graph, extractions: Sequence[Extraction]) -> dict[str, int]:

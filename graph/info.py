@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from cakg.graph.store.dataset import KnowledgeGraph
-from cakg.graph.store.engines import Store, open_store
+from cakg.graph.store.engines import OxigraphStore, Store, open_store
 
 __all__ = ["TRIPLES", "graph_info", "store_info", "triple_count"]
 
@@ -69,6 +69,8 @@ def triple_count(data: KnowledgeGraph | Graph | Store) -> int:
         return len({t for _, g in data for t in g})
     if isinstance(data, Graph):
         return len(data)
+    if isinstance(data, OxigraphStore):
+        return data.merged_size()  # its default graph is the merge: no DISTINCT over graphs
     rows = data.query(_DISTINCT_TRIPLES).rows
     return int(str(rows[0]["n"])) if rows else 0
 

@@ -17,7 +17,13 @@ from cakg.graph.formats import rdf_format_for_suffix
 from cakg.graph.io import local_path
 from cakg.graph.namespaces import DEFAULT_BASE, bind_prefixes, graph_base
 
-__all__ = ["KnowledgeGraph", "built_graph_file", "built_graph_files", "load_knowledge_graph"]
+__all__ = [
+    "KnowledgeGraph",
+    "built_graph_file",
+    "built_graph_files",
+    "is_store_folder",
+    "load_knowledge_graph",
+]
 
 
 @dataclass
@@ -61,11 +67,20 @@ class KnowledgeGraph:
         return out
 
 
+def is_store_folder(path: Path) -> bool:
+    """Whether ``path`` is an on-disk Oxigraph store (`cakg build --store`): RocksDB keeps a
+    CURRENT file there naming its manifest."""
+    return path.is_dir() and (path / "CURRENT").is_file() and not (path / "kg.trig").exists()
+
+
 def built_graph_file(path: Path | str) -> Path:
-    """The file of a built graph: the path itself, or the kg.trig of a build's folder."""
+    """The file of a built graph: the path itself, the kg.trig of a build's folder, or an
+    on-disk store's folder."""
     path = local_path(path)
     if not path.exists():
         raise InputError("no such file (build the graph first with `cakg build`)", path=path)
+    if is_store_folder(path):
+        return path
     if path.is_dir():
         if not (path / "kg.trig").exists():
             raise InputError(
@@ -99,6 +114,20 @@ def _read_file(path: Path) -> Dataset:
     return ds
 
 
+def _read_store(path: Path) -> list[Graph]:
+    """The named graphs of an on-disk store (opened read-only)."""
+    from cakg.graph.store.engines import OxigraphStore
+
+    store = OxigraphStore.open_read_only(path)
+    out = []
+    for name in store.graph_names():
+        g = Graph(identifier=name)
+        for t in store.graph(name):
+            g.add(t)
+        out.append(g)
+    return out
+
+
 def load_knowledge_graph(paths: Path | str | Sequence[Path | str]) -> KnowledgeGraph:
     """Read built graph files (or build folders) into one KnowledgeGraph, merging their graphs.
 
@@ -107,7 +136,7 @@ def load_knowledge_graph(paths: Path | str | Sequence[Path | str]) -> KnowledgeG
     kg = KnowledgeGraph()
     base: str | None = None
     for path in built_graph_files(paths):
-        for g in _read_file(path).graphs():
+        for g in _read_store(path) if path.is_dir() else _read_file(path).graphs():
             if not isinstance(g.identifier, URIRef) or len(g) == 0:
                 continue
             target = kg.graph(g.identifier)

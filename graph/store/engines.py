@@ -31,6 +31,7 @@ from cakg.errors import InputError, QuerySyntaxError, syntax_error_position
 from cakg.graph.formats import find_rdf_format, rdf_format, rdf_format_for_suffix
 from cakg.graph.namespaces import XSD, bind_prefixes
 from cakg.graph.store.dataset import built_graph_files
+from cakg.graph.store.datatypes import integer_datatypes
 from cakg.graph.store.results import QueryKind, QueryResult
 
 __all__ = [
@@ -153,6 +154,14 @@ def _to_ox(term: Node) -> Any:
 # the quads stored (26k → 52k for the 5 test articles; filling it takes 0.14 s where loading
 # them takes 0.15 s), which buys queries on the merged graph at the speed of one graph.
 _DEFAULT = ox.DefaultGraph()
+
+_DISTINCT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT * WHERE { ?s ?p ?o } }"
+
+_DATASET_COUNT = """SELECT (SUM(?k) AS ?n) WHERE {
+  { SELECT (COUNT(*) AS ?k) WHERE { GRAPH ?g { ?s ?p ?o } } }
+  UNION
+  { SELECT (COUNT(*) AS ?k) WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } }
+}"""
 
 _FILL_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -317,16 +326,38 @@ class OxigraphStore:
         )
 
     def graph(self, name: URIRef) -> Graph:
-        """One named graph as an rdflib Graph."""
+        """One named graph as an rdflib Graph, with the datatypes Oxigraph folds given back.
+
+        Oxigraph stores every integer as an ``xsd:integer``, so a value written as
+        ``xsd:nonNegativeInteger`` reads back as ``xsd:integer``. Where the datatype is fixed
+        by the property (OWL 2 cardinalities, the shapes' ``sh:datatype``), it is restored,
+        so that a graph read from a store validates and exports as it was written.
+        """
         g = Graph()
         bind_prefixes(g)
+        typed = integer_datatypes()
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            p, o = to_rdflib(q.predicate), to_rdflib(q.object)
+            if isinstance(o, RLiteral) and o.datatype == XSD.integer and p in typed:
+                o = RLiteral(str(o), datatype=typed[p])
+            g.add((to_rdflib(q.subject), p, o))
         return g
 
     def __len__(self) -> int:
-        """The triples of the merged graph (each once)."""
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, _DEFAULT))
+        """The quads of the dataset as loaded: the named graphs' and the default graph's own
+        (the merge's copies left out), as many as rdflib holds of the same files."""
+        return self._count(_DATASET_COUNT, False)
+
+    def merged_size(self) -> int:
+        """The triples of the merged graph (each once), counted by Oxigraph."""
+        if self._union:
+            return self._count(_DISTINCT_COUNT, True)
+        return self._count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", False)
+
+    def _count(self, sparql: str, union: bool) -> int:
+        count = self._store.query(sparql, use_default_graph_as_union=union)
+        rows = list(count) if isinstance(count, ox.QuerySolutions) else []
+        return int(rows[0]["n"].value) if rows else 0
 
     @classmethod
     def open_read_only(cls, path: Path | str) -> OxigraphStore:
@@ -405,6 +436,8 @@ class OxigraphStore:
         predicate: Node | None,
         obj: Node | None,
         limit: int | None = None,
+        *,
+        outside: Sequence[URIRef] = (),
     ) -> list[tuple[Node, Node, Node]]:
         """Distinct triples matching a pattern in any graph (a triple in two graphs comes once).
 
@@ -416,6 +449,16 @@ class OxigraphStore:
         """
         s, p, o = (None if t is None else _to_ox(t) for t in (subject, predicate, obj))
         out: list[tuple[Node, Node, Node]] = []
+        if outside:
+            # Only what graphs other than ``outside`` state: read the named graphs themselves.
+            skip = {ox.NamedNode(str(n)) for n in outside}
+            quads = [
+                q
+                for q in self._store.quads_for_pattern(s, p, o, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip
+            ]
+            found = dict.fromkeys((q.subject, q.predicate, q.object) for q in quads)
+            return [(to_rdflib(a), to_rdflib(b), to_rdflib(c)) for a, b, c in found][:limit]
         for q in self._store.quads_for_pattern(s, p, o, None if self._union else _DEFAULT):
             t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             if limit is not None and len(out) >= limit:

@@ -39,6 +39,7 @@ __all__ = [
     "USER_AGENT",
     "cache_pages",
     "fetch_article",
+    "local_articles",
     "is_url",
     "read_sources",
 ]
@@ -87,6 +88,23 @@ def read_sources(
             else:
                 articles.append(read_article(path))
     return articles
+
+
+def local_articles(args: Sequence[str | Path]) -> list[Path]:
+    """The article files the arguments name, each folder expanded; a URL or `-` is refused,
+    since a corpus store rebuilds from files it can read again (`cakg build URL -o DIR` keeps
+    the fetched page in DIR/sources)."""
+    paths: list[Path] = []
+    for arg in args:
+        if str(arg) == STDIN or is_url(str(arg)):
+            raise InputError(
+                "--store reads files and folders; build the page with -o first, then its "
+                f"{CACHE_FOLDER}/ folder",
+                path=str(arg),
+            )
+        path = local_path(arg)
+        paths.extend(_folder_articles(path) if path.is_dir() else [path])
+    return paths
 
 
 def _folder_articles(folder: Path) -> list[Path]:

@@ -6,16 +6,23 @@ ontology, a violation query with rows), 2 bad input or usage.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from cakg.curate_cli import curate
-from cakg.errors import CakgError, InvalidDataError
-from cakg.graph.formats import RDF_FORMATS, RESULT_FORMATS
-from cakg.graph.io import local_path
+from cakg.errors import CakgError, InputError, InvalidDataError
+from cakg.graph.formats import RESULT_FORMATS
+from cakg.options import (
+    DATA_OPTION,
+    STORE_OPTION,
+    LocalPath,
+    data_paths,
+    out_option,
+    store_build_options,
+)
+from cakg.publish_cli import export, push
 from cakg.server.config import ServerConfig
 from cakg.server.config import command_options as server_options
 from cakg.terminal import (
@@ -29,18 +36,6 @@ from cakg.terminal import (
 )
 
 
-class LocalPath(click.Path):
-    """A file or folder to read: a URL is refused with one line that names it as typed."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(path_type=Path, **options)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str):
-            local_path(value)  # before Path(), which folds the "//" of the URL
-        return super().convert(value, param, ctx)
-
-
 class CakgGroup(click.Group):
     """The command group: a CakgError while reading arguments is reported like any other."""
 
@@ -51,19 +46,6 @@ class CakgGroup(click.Group):
             report_error(exc)
 
 
-DATA_OPTION = click.option(
-    "--data",
-    "data",
-    type=LocalPath(),
-    multiple=True,
-    help="Built graph (kg.trig, a folder holding it, or any RDF file); default out/kg.trig.",
-)
-
-
-def data_paths(data: tuple[Path, ...]) -> list[Path]:
-    return list(data) if data else [Path("out") / "kg.trig"]
-
-
 @click.group(cls=CakgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cakg")
 def cli() -> None:
@@ -71,23 +53,8 @@ def cli() -> None:
 
 
 cli.add_command(curate)
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def out_option(
-    help_text: str, *, dest: str = "out", default: str | None = None
-) -> Callable[[_F], _F]:
-    """The ``-o/--out`` option of the commands that write files (default shown when set)."""
-    return click.option(
-        "-o",
-        "--out",
-        dest,
-        type=click.Path(path_type=Path),
-        default=Path(default) if default is not None else None,
-        show_default=default is not None,
-        help=help_text,
-    )
+cli.add_command(export)
+cli.add_command(push)
 
 
 # --- build, validate, reason, info, evaluate -----------------------------------------------------
@@ -106,6 +73,7 @@ def out_option(
     help="Curation overlay (YAML) to apply; default: <article>.curation.yaml beside each article.",
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the result.")
+@store_build_options
 @reports_errors
 def build(
     articles: tuple[str, ...],
@@ -113,12 +81,22 @@ def build(
     base: str | None,
     curation: tuple[Path, ...],
     no_validate: bool,
+    store: Path | None,
+    strict: bool,
+    jobs: int | None,
 ) -> None:
     """Build the graph from ARTICLES: files, folders, - (standard input) or http(s) URLs.
 
     Without ARTICLES, the bundled CABAR roundup. Fetched pages are kept in OUT/sources.
     """
     from cakg.graph.build import build_graph
+
+    if store is not None:
+        options = {"base": base, "curation": list(curation), "strict": strict, "jobs": jobs}
+        from cakg.graph.text.sources import local_articles
+
+        _build_store(local_articles(articles), store, validate=not no_validate, **options)
+        return
 
     report = build_graph(
         list(articles),
@@ -137,15 +115,48 @@ def build(
         raise InvalidDataError(f"{report.violations} SHACL violation(s); see `cakg validate`")
 
 
+def _build_store(articles: list[Path], store: Path, **options: Any) -> None:
+    """`cakg build --store`: add articles to a corpus store, with a progress bar (articles/s)."""
+    from cakg.graph.corpus import build_store
+    from cakg.terminal import article_progress, print_store_report
+
+    with article_progress(max(len(articles), 1)) as advance:
+        report = build_store(articles, store, on_article=advance, **options)
+    print_store_report(report)
+    if report.failed:
+        raise InputError(f"{len(report.failed)} article(s) not added; the others were")
+    if report.violations:
+        raise InvalidDataError(f"{report.violations} SHACL violation(s); see `cakg validate`")
+
+
+@cli.command()
+@click.argument("article")
+@click.option(
+    "--store",
+    "store",
+    type=LocalPath(file_okay=False),
+    required=True,
+    help="The on-disk corpus store to take the article out of.",
+)
+@reports_errors
+def remove(article: str, store: Path) -> None:
+    """Take ARTICLE (its IRI, or its graph's IRI) out of a corpus store."""
+    from cakg.graph.corpus import remove_article
+
+    for name in remove_article(store, article):
+        console.print(f"removed <{name}>")
+
+
 @cli.command()
 @click.argument("graph", nargs=-1, type=LocalPath())
+@STORE_OPTION
 @reports_errors
-def validate(graph: tuple[Path, ...]) -> None:
+def validate(graph: tuple[Path, ...], store: Path | None) -> None:
     """Validate a built graph against the SHACL shapes (exit 1 on violations)."""
     from cakg.graph.check.validate import validate_files
     from cakg.graph.info import TRIPLES
 
-    report = validate_files(data_paths(graph))
+    report = validate_files(data_paths(graph, store))
     if report.conforms:
         console.print(f"[green]conforms[/green]: {report.triples} {TRIPLES}, no violations")
         return
@@ -182,12 +193,13 @@ def reason(graph: tuple[Path, ...], out: Path | None) -> None:
 
 @cli.command()
 @click.argument("graph", nargs=-1, type=LocalPath())
+@STORE_OPTION
 @reports_errors
-def info(graph: tuple[Path, ...]) -> None:
+def info(graph: tuple[Path, ...], store: Path | None) -> None:
     """Counts of states, organizations, experts, claims and triples in a built graph."""
     from cakg.graph.info import graph_info
 
-    counts = graph_info(data_paths(graph))
+    counts = graph_info(data_paths(graph, store))
     print_table("cakg info", ["", "count"], [[k, str(v)] for k, v in counts.items()])
 
 
@@ -280,6 +292,7 @@ QUERY_FORMATS = ("table", *RESULT_FORMATS, "ttl", "jsonld", "nt")
     "--offset", type=click.IntRange(min=0), help="Skip this many rows first (a SPARQL OFFSET)."
 )
 @DATA_OPTION
+@STORE_OPTION
 @click.option("--endpoint", help="Query a remote SPARQL endpoint (URL) instead of --data.")
 @click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User for --endpoint (or env).")
 @click.option(
@@ -295,6 +308,7 @@ def query(
     limit: int | None,
     offset: int | None,
     data: tuple[Path, ...],
+    store: Path | None,
     endpoint: str | None,
     user: str | None,
     password: str | None,
@@ -312,7 +326,7 @@ def query(
         file=query_file,
         sparql=sparql_text,
         params=parse_param_items(params),
-        data=data_paths(data),
+        data=data_paths(data, store),
         endpoint=endpoint,
         user=user,
         password=password,
@@ -334,9 +348,12 @@ def query(
     help="Run every *-violation query on the graph; exit 1 if any returns rows.",
 )
 @DATA_OPTION
+@STORE_OPTION
 @click.option("--endpoint", help="With --check: a remote SPARQL endpoint instead of --data.")
 @reports_errors
-def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | None) -> None:
+def queries(
+    verbose: bool, check: bool, data: tuple[Path, ...], store: Path | None, endpoint: str | None
+) -> None:
     """List the named queries with their parameters and what they answer."""
     from cakg.queries import format_term, list_queries, open_graph, violation_results
 
@@ -358,7 +375,7 @@ def queries(verbose: bool, check: bool, data: tuple[Path, ...], endpoint: str | 
             [[nq.name, ", ".join(p.name for p in nq.params), nq.title] for nq in library],
         )
         return
-    results = violation_results(open_graph(data_paths(data), endpoint=endpoint).store)
+    results = violation_results(open_graph(data_paths(data, store), endpoint=endpoint).store)
     for nq, result in results:
         if result.rows:
             print_table(
@@ -391,150 +408,6 @@ def serve(**options: Any) -> None:
 
     # The data and the port are checked before the server says where it listens.
     run_server(config, announce)
-
-
-# --- export, push --------------------------------------------------------------------------------
-
-EXPORT_FORMATS = (*RDF_FORMATS, "ontology", "void", "all")
-
-
-@cli.command()
-@click.argument("graph", nargs=-1, type=LocalPath())
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    type=click.Choice(EXPORT_FORMATS),
-    multiple=True,
-    default=("all",),
-    show_default=True,
-    help="Format(s) to write (repeatable); all = every format, the ontology and void.ttl.",
-)
-@out_option("Folder for kg.<ext> (or a file name for one format).", dest="out", default="out")
-@click.option(
-    "--dump-base",
-    default=None,
-    help="URL the files will be published under, for the VoID/DCAT download links "
-    "(default dump/ beside the base's id/: <base>../dump/, where `cakg serve` serves them).",
-)
-@click.option("--endpoint", default=None, help="A SPARQL endpoint serving the data, for VoID.")
-@reports_errors
-def export(
-    graph: tuple[Path, ...],
-    formats: tuple[str, ...],
-    out: Path,
-    dump_base: str | None,
-    endpoint: str | None,
-) -> None:
-    """Export a built graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads.
-
-    TriG and N-Quads keep the named graphs; the others merge them. The files are
-    deterministic: the same graph gives byte-identical files.
-    """
-    from cakg.graph.publish.export import export_files
-
-    written = export_files(data_paths(graph), out, formats, dump_base=dump_base, endpoint=endpoint)
-    print_table(
-        "cakg export", ["file", "bytes"], [[str(p), f"{p.stat().st_size:,}"] for p in written]
-    )
-
-
-@cli.command()
-@click.argument("graph", nargs=-1, type=LocalPath())
-@click.option(
-    "--endpoint",
-    required=True,
-    help="The store's SPARQL query endpoint (e.g. http://localhost:8890/sparql).",
-)
-@click.option(
-    "--graph",
-    "target",
-    default=None,
-    help="Load everything into this one named graph (default: keep the build's graphs).",
-)
-@click.option("--user", envvar="CAKG_ENDPOINT_USER", help="User (or env CAKG_ENDPOINT_USER).")
-@click.option(
-    "--password", envvar="CAKG_ENDPOINT_PASSWORD", help="Password (or env CAKG_ENDPOINT_PASSWORD)."
-)
-@click.option(
-    "--token",
-    envvar="CAKG_WRITE_TOKEN",
-    help="Send Authorization: Bearer TOKEN, the write token of `cakg serve --write-token` "
-    "(or env CAKG_WRITE_TOKEN, as `cakg serve` reads it; --user wins over the env).",
-)
-@click.option("--replace", is_flag=True, help="Empty the target graphs first.")
-@click.option(
-    "--method",
-    type=click.Choice(["auto", "gsp", "update"]),
-    default="auto",
-    show_default=True,
-    help="Graph Store Protocol, SPARQL Update, or whichever the "
-    "server offers (Graph Store preferred).",
-)
-@click.option("--gsp-endpoint", default=None, help="Graph Store endpoint, if not derivable.")
-@click.option("--update-endpoint", default=None, help="SPARQL Update endpoint, if not derivable.")
-@click.option(
-    "--timeout",
-    type=float,
-    default=120.0,
-    show_default=True,
-    help="Seconds to wait for each request.",
-)
-@reports_errors
-def push(
-    graph: tuple[Path, ...],
-    endpoint: str,
-    target: str | None,
-    user: str | None,
-    password: str | None,
-    token: str | None,
-    replace: bool,
-    method: str,
-    gsp_endpoint: str | None,
-    update_endpoint: str | None,
-    timeout: float,
-) -> None:
-    """Load a built graph into a SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB, ...).
-
-    Named graphs are kept. Then `cakg query NAME --endpoint URL` runs the named
-    queries there.
-    """
-    from typing import cast
-
-    from click.core import ParameterSource
-
-    from cakg.graph.store.push import push as push_graph
-    from cakg.graph.store.remote import Method
-
-    from_env = click.get_current_context().get_parameter_source("token")
-    if user is not None and from_env == ParameterSource.ENVIRONMENT:
-        token = None  # the server's token in the shell must not block pushing elsewhere
-
-    report = push_graph(
-        data_paths(graph),
-        endpoint,
-        graph=target,
-        user=user,
-        password=password,
-        replace=replace,
-        method=cast(Method, method),
-        gsp_endpoint=gsp_endpoint,
-        update_endpoint=update_endpoint,
-        timeout=timeout,
-        progress=err_console,
-        token=token or None,
-    )
-    print_table(
-        f"cakg push ({report.server}, {report.method})",
-        ["graph", "triples"],
-        [[g, f"{n:,}"] for g, n in report.graphs.items()],
-    )
-    console.print(
-        f"pushed {report.triples:,} triples (summed graph by graph) "
-        f"in {len(report.graphs)} graph(s) "
-        f"to {report.endpoint} in {report.seconds:.1f} s"
-        + (" (graphs replaced)" if report.replaced else "")
-    )
 
 
 # --- view ----------------------------------------------------------------------------------------
@@ -574,6 +447,7 @@ VIEW_KINDS = ("actors", "claims", "stances", "comentions", "timeline", "all")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG/SVG figures.")
 @click.option("--no-exports", is_flag=True, help="Skip the GraphML/GEXF exports.")
 @DATA_OPTION
+@STORE_OPTION
 @reports_errors
 def view(
     kind: str,
@@ -584,17 +458,18 @@ def view(
     no_figures: bool,
     no_exports: bool,
     data: tuple[Path, ...],
+    store: Path | None,
 ) -> None:
     """Network views of the graph: interactive offline HTML, figures, Gephi exports, analytics."""
     from cakg.graph.store.engines import open_store
     from cakg.viz import KINDS, network_stats, render_all, render_view
 
-    store = open_store(data_paths(data))
+    graph = open_store(data_paths(data, store))
     if kind == "timeline":
         from cakg.viz.timeline import render_timeline
 
         target = out if out is not None else Path("out") / "views"
-        for path in render_timeline(store, target, focus, figures=not no_figures):
+        for path in render_timeline(graph, target, focus, figures=not no_figures):
             console.print(f"wrote {path}")
         return
     kinds: list[str] = list(KINDS) if kind == "all" else [kind]
@@ -605,7 +480,7 @@ def view(
     if stats:
         # With -o the files' pass below reports the skipped views, once.
         on_skip = skipped if out is None else None
-        for vs in network_stats(store, kinds, focus=focus, depth=depth, on_skip=on_skip):
+        for vs in network_stats(graph, kinds, focus=focus, depth=depth, on_skip=on_skip):
             print_network_stats(vs, focus, depth)
         if out is None:
             return
@@ -613,10 +488,10 @@ def view(
     figures, exports = not no_figures, not no_exports
     if kind == "all":
         written = render_all(
-            store, target, focus, depth, figures=figures, exports=exports, on_skip=skipped
+            graph, target, focus, depth, figures=figures, exports=exports, on_skip=skipped
         )
     else:
-        written = render_view(store, kind, target, focus, depth, figures=figures, exports=exports)
+        written = render_view(graph, kind, target, focus, depth, figures=figures, exports=exports)
     for path in written:
         console.print(f"wrote {path}")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -17,14 +18,17 @@ from rich.text import Text
 from cakg.errors import CakgError
 
 if TYPE_CHECKING:
+    from cakg.graph.corpus import StoreReport
     from cakg.queries import QueryAnswer
     from cakg.viz import ViewStats
 
 __all__ = [
+    "article_progress",
     "console",
     "err_console",
     "print_answer",
     "print_network_stats",
+    "print_store_report",
     "print_table",
     "render_table",
     "report_error",
@@ -211,3 +215,50 @@ def print_network_stats(stats: ViewStats, focus: str | None, depth: int) -> None
             for i, c in enumerate(a["communities"][:10])
         ],
     )
+
+
+@contextmanager
+def article_progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar of articles done, with their rate (articles/s), on a terminal's stderr;
+    elsewhere nothing is drawn. Yields the function to call as each article is done."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    if not err_console.is_terminal:
+        yield lambda _source: None
+        return
+    columns = (
+        TextColumn("[bold]articles"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("articles", total=total, rate="–")
+
+        def advance(_source: str) -> None:
+            bar.advance(task)
+            elapsed = bar.tasks[task].elapsed or 0.0
+            done = bar.tasks[task].completed
+            bar.update(task, rate=f"{done / elapsed:.1f}" if elapsed else "–")
+
+        yield advance
+
+
+def print_store_report(report: StoreReport) -> None:
+    """What `cakg build --store` did: warnings, the counts, and each article not added."""
+    for warning in report.warnings:
+        click.echo(f"cakg: warning: {warning}", err=True)
+    rows = [["added", str(len(report.added))], ["replaced", str(len(report.replaced))]]
+    rows += [[k, str(v)] for k, v in report.counts.items()]
+    print_table(f"cakg build --store {report.store}", ["", "count"], rows)
+    for line in report.failed:
+        click.echo(f"cakg: error: {line}", err=True)
