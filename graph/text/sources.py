@@ -39,8 +39,8 @@ __all__ = [
     "USER_AGENT",
     "cache_pages",
     "fetch_article",
-    "local_articles",
     "is_url",
+    "local_articles",
     "read_sources",
 ]
 
