@@ -150,6 +150,20 @@ def test_a_folder_builds_every_article_in_it(tmp_path: Path) -> None:
     assert not any(s.endswith(".yaml") for s in sources)
 
 
+def test_a_folder_readme_is_not_an_article(tmp_path: Path) -> None:
+    """Regression: a folder of articles with a README.md was refused ("no expert found")."""
+    folder = tmp_path / "roundups"
+    folder.mkdir()
+    article = FIXTURES / "articles" / "kyrgyz-tajik-border-clashes-2022.txt"
+    (folder / article.name).write_bytes(article.read_bytes())
+    (folder / "README.md").write_text("# Roundups\n\nArticles collected for a study.\n")
+    code, _, err = _build([str(folder), "-o", str(tmp_path / "out")])
+    assert code == 0, err
+    ds = _dataset(tmp_path / "out" / "kg.trig")
+    sources = {str(o) for o in ds.objects(predicate=DCT.source) if isinstance(o, Literal)}
+    assert article.name in sources and "README.md" not in sources
+
+
 def test_a_folder_without_articles_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.yaml").write_text("a: 1\n")
     code, _, err = _build([str(tmp_path), "-o", str(tmp_path / "out")])

@@ -108,7 +108,7 @@ def local_articles(args: Sequence[str | Path]) -> list[Path]:
 
 
 def _folder_articles(folder: Path) -> list[Path]:
-    """The article files of a folder, in name order (sidecars and other files left out)."""
+    """The article files of a folder, in name order (sidecars, README and other files left out)."""
     found = sorted(
         p
         for p in folder.iterdir()
@@ -116,6 +116,9 @@ def _folder_articles(folder: Path) -> list[Path]:
         and p.suffix.lower() in ARTICLE_SUFFIXES
         and not p.name.startswith(".")
         and ".meta." not in p.name
+        # A folder's README describes the folder (the convention of code and data hosts);
+        # it is never one of its articles.
+        and p.stem.upper() != "README"
     )
     if not found:
         kinds = ", ".join(sorted(ARTICLE_SUFFIXES))
