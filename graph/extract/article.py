@@ -84,8 +84,11 @@ def article_slug(article: ArticleText, title: str | None) -> str:
     """A readable, stable slug: the metadata's `slug`, else the title's words, else the file's."""
     if article.meta.get("slug"):
         return slugify(str(article.meta["slug"]))
-    base = title or article.name.rsplit(".", 1)[0]
-    slug = slugify(base)
+    stem = article.name.rsplit(".", 1)[0]
+    # A title with no letter or digit would slug to the same placeholder for every such
+    # article, silently merging them; the file's name keeps them apart.
+    slug = slugify(title) if title and re.search(r"\w", title) else ""
+    slug = slug if slug and slug != "x" else slugify(stem)
     if len(slug) > 80:
         slug = slug[:80].rsplit("-", 1)[0]
     return slug

@@ -389,6 +389,12 @@ def parse_structure(
         lines.append(_Line(i, start, end, content, asks=_ASKS.match(raw) is not None))
         offset += len(raw) + 1
     _classify(lines, raws, resolve_country)
+    # Markdown front matter is metadata the reader has already taken: no line of it is the
+    # title, the lead or an expert (its first line "---" once made the title).
+    if raws and raws[0].strip() == "---":
+        closing = next((i for i in range(1, len(raws)) if raws[i].strip() == "---"), None)
+        for ln in lines[: closing + 1 if closing is not None else 0]:
+            ln.kind, ln.header, ln.miss = Kind.BOILER, None, None
     if locate is not None:
         _introductions(lines, locate)
 
