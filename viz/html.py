@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from importlib import resources
 from importlib.metadata import version
 from typing import Any
@@ -44,7 +44,16 @@ from cakg.viz.styles import (
 )
 from cakg.viz.trends import NONE, trend_labels, trends_counted
 
-__all__ = ["PHYSICS_MAX_NODES", "render_html", "strip_external_resources"]
+__all__ = [
+    "CSP_MARKER",
+    "OFFLINE_CSP",
+    "PHYSICS_MAX_NODES",
+    "fill_markers",
+    "inline_asset",
+    "render_html",
+    "strip_external_resources",
+    "template_source",
+]
 
 # Up to this many nodes vis-network's physics runs (bounded) and then stops; above it the
 # positions come from Python and physics is off from the start.
@@ -65,7 +74,18 @@ OWN_ASSETS = ("view.css", "view.js")
 # --- assets and the offline guarantee ---------------------------------------------------------
 
 
-def _asset(name: str) -> str:
+# The policy of every offline page (the views and the timeline): nothing is fetched, scripts
+# and styles are the inlined ones, images and fonts only as data: URLs.
+OFFLINE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'"
+)
+CSP_MARKER = "<!--cakg:csp-->"
+
+
+def inline_asset(name: str) -> str:
+    """A file to inline into a page: pyvis's own (PYVIS_ASSETS) or this package's; refused
+    if it holds the closing tag of the element it goes into."""
     if name in PYVIS_ASSETS:
         path = resources.files("pyvis").joinpath(*PYVIS_ASSETS[name])
     else:
@@ -89,17 +109,27 @@ def strip_external_resources(html: str) -> str:
     return _EXTERNAL_TAG.sub("", html)
 
 
-def _inline_assets(html: str) -> str:
-    for name in (*PYVIS_ASSETS, *OWN_ASSETS):
-        marker = f"/*cakg:{name}*/"
-        if html.count(marker) != 1:
+def fill_markers(page: str, fills: Mapping[str, str]) -> str:
+    """Put each text in place of its marker, which the page must hold exactly once; a
+    filled text is never searched for the markers that follow.
+
+    >>> fill_markers("<b>/*a*/</b><i>/*b*/</i>", {"/*a*/": "/*b*/", "/*b*/": "2"})
+    '<b>/*b*/</b><i>2</i>'
+    """
+    for marker in fills:
+        if page.count(marker) != 1:
             raise RuntimeError(f"template must hold {marker} exactly once")
-        before, after = html.split(marker)
-        html = before + _asset(name) + after
-    return html
+    pattern = re.compile("|".join(re.escape(m) for m in fills))
+    return pattern.sub(lambda m: fills[m.group(0)], page)
 
 
-def _template_source(name: str) -> str:
+def _inline_assets(html: str) -> str:
+    fills = {f"/*cakg:{name}*/": inline_asset(name) for name in (*PYVIS_ASSETS, *OWN_ASSETS)}
+    return fill_markers(html, {**fills, CSP_MARKER: OFFLINE_CSP})
+
+
+def template_source(name: str) -> str:
+    """A page template of this package, as text."""
     return resources.files("cakg.viz").joinpath(name).read_text(encoding="utf-8")
 
 
@@ -364,7 +394,7 @@ def render_html(
     net.options = options
 
     env = Environment(
-        loader=FunctionLoader(_template_source), autoescape=select_autoescape(["html"])
+        loader=FunctionLoader(template_source), autoescape=select_autoescape(["html"])
     )
     env.globals["cakg"] = {
         "title": _page_title(g),

@@ -11,11 +11,11 @@ that forbids every fetch, data as JSON and text written with textContent. A PNG 
 
 from __future__ import annotations
 
+import html
 import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -28,6 +28,7 @@ from cakg.graph.store.engines import Store
 from cakg.graph.text.dates import first_day
 from cakg.queries import resolve_param, run_query
 from cakg.viz.figures import save_figure
+from cakg.viz.html import CSP_MARKER, OFFLINE_CSP, fill_markers, inline_asset, template_source
 from cakg.viz.styles import TREND_COLOURS
 from cakg.viz.trends import NONE, trend_keys, trend_labels
 
@@ -104,10 +105,6 @@ def _json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _asset(name: str) -> str:
-    return resources.files("cakg.viz").joinpath(name).read_text(encoding="utf-8")
-
-
 def timeline_html(marks: list[TimelineMark], title: str) -> str:
     """The offline page of a timeline."""
     data = {
@@ -131,15 +128,14 @@ def timeline_html(marks: list[TimelineMark], title: str) -> str:
             for m in marks
         ],
     }
-    page = _asset("timeline.html")
-    for marker, text in (
-        ("/*cakg:timeline.css*/", _asset("timeline.css")),
-        ("/*cakg:timeline.js*/", _asset("timeline.js")),
-        ("/*cakg:data*/", _json(data)),
-        ("<!--cakg:title-->", title.replace("&", "&amp;").replace("<", "&lt;")),
-    ):
-        page = page.replace(marker, text)
-    return page
+    fills = {
+        "/*cakg:timeline.css*/": inline_asset("timeline.css"),
+        "/*cakg:timeline.js*/": inline_asset("timeline.js"),
+        "/*cakg:data*/": _json(data),
+        "<!--cakg:title-->": html.escape(title, quote=False),
+        CSP_MARKER: OFFLINE_CSP,
+    }
+    return fill_markers(template_source("timeline.html"), fills)
 
 
 def _figure(marks: list[TimelineMark], title: str, stem: Path) -> list[Path]:
