@@ -106,3 +106,35 @@ def test_records_say_what_the_graph_says() -> None:
     (agreement,) = records.agreements
     assert agreement.relation in {r.iri for r in records.relations}
     assert (agreement.relation, CAKG.concernsAgreement, agreement.iri) in ex.graph
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        # Written for this test (not taken from any article): a state in the possessive
+        # is what the question asks about, wherever the question says it is held.
+        ("Will Turkey's influence in the region keep growing?", "turkey"),
+        ("How has the Afghan crisis changed Iran’s standing in the region?", "iran"),
+        ("Will China's weight in the region outlast the pipeline deals?", "china"),
+        # ... but a question about relations stays about the relation,
+        ("Will Kazakhstan's relations with Uzbekistan improve?", "kazakhstan--uzbekistan"),
+        # and without a possessive the region is still the region.
+        ("What will change in the region after the summit in Astana?", "central-asia"),
+    ],
+)
+def test_a_state_in_the_possessive_is_the_questions_subject(
+    tmp_path: Path, question: str, subject: str
+) -> None:
+    from cakg.graph.build import build_knowledge_graph
+    from cakg.graph.text.reader import read_article
+
+    path = tmp_path / "roundup.txt"
+    path.write_text(
+        "Power and Water in Central Asia\n\nOne expert answers.\n\n"
+        "Jane Doe, senior fellow, Caspian Policy Institute (Kazakhstan):\n\n"
+        f"{question}\n\nI expect little to change this year.\n",
+        encoding="utf-8",
+    )
+    _, (ex,), _ = build_knowledge_graph([read_article(path)])
+    (q,) = ex.records.questions
+    assert str(q.subject).rsplit("/", 1)[-1] == subject

@@ -100,6 +100,9 @@ _RELATION_CUE = re.compile(
     re.IGNORECASE,
 )
 _REGION_CUE = re.compile(r"\b(region|regional|regions)\b", re.IGNORECASE)
+# A state in the possessive ("Russia's position in the region", "China’s role") is what a
+# question asks about: the region after it is only where that position is held.
+_POSSESSIVE = re.compile(r"[’']s\b")
 
 
 class _Context:
@@ -354,8 +357,17 @@ def _question_subject(
     orgs: list[URIRef],
     asker_state: URIRef | None,
     article_region: URIRef | None,
+    possessive: Sequence[URIRef] = (),
 ) -> URIRef | None:
-    """What a question asks about: a relation, an organization, a region or a state."""
+    """What a question asks about: a relation, an organization, a region or a state.
+
+    ``possessive`` are the states named in the possessive: one of them, in a question that
+    does not ask about relations ("How has the war in Ukraine changed Russia's position in
+    the region?"), is the subject; the other places only say where or why.
+    """
+    owners = _distinct(possessive)
+    if len(owners) == 1 and not _RELATION_CUE.search(text):
+        return owners[0]
     if len(states) >= 2:
         return ctx.relation(states[0], states[1])
     if (
@@ -390,7 +402,8 @@ def _question(
         ctx.minter.question_template(template.replace("‹state›", "state")), template
     )
     orgs = _distinct(m.iri for m in found if m.kind == "organization")
-    subject = _question_subject(ctx, q.text, states, orgs, asker_state, article_region)
+    possessive = [m.iri for m in state_matches if _POSSESSIVE.match(ctx.text, m.end)]
+    subject = _question_subject(ctx, q.text, states, orgs, asker_state, article_region, possessive)
     ctx.agreements_of(ents, states, subject)
     return QuestionRecord(
         iri=URIRef(f"{art}/question/{q.index + 1}"),
