@@ -26,12 +26,6 @@ ARTICLES = sorted(
 )
 NEAR_MISSES = sorted(p for p in NEAR_MISS.iterdir() if p.is_file())
 
-# Articles whose experts and answers do not reach their gold yet (see the README's
-# "What an article must look like" for what is read); strict, so a fix shows up.
-NOT_YET = {
-    "interview-power-and-gas-2024.txt": "a city (not a capital) as the only country clue",
-}
-
 
 def _gold(folder: Path, article: Path) -> dict[str, Any]:
     data = yaml.safe_load((folder / "gold" / f"{article.stem}.yaml").read_text(encoding="utf-8"))
@@ -39,16 +33,7 @@ def _gold(folder: Path, article: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize(
-    "article",
-    [
-        pytest.param(a, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[a.name]))
-        if a.name in NOT_YET
-        else a
-        for a in ARTICLES
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.name)
 def test_layout_fixture_figures(article: Path) -> None:
     report = evaluate_article(article, LAYOUTS / "gold" / f"{article.stem}.yaml")
     for name in ("experts", "answers"):
@@ -96,3 +81,27 @@ def test_evaluate_needs_gold_or_a_folder() -> None:
     article = ARTICLES[0]
     result = CliRunner().invoke(cli, ["evaluate", str(article)])
     assert result.exit_code == 2 and "GOLD" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("introduction", "country"),
+    [
+        # Written for this test: a city that is not a capital, as the only clue.
+        ("Our first guest, Dana Akhmetova, runs a consultancy in Shymkent.", "Kazakhstan"),
+        ("Our first guest, Rustam Nazarov, teaches at a university in Bukhara.", "Uzbekistan"),
+        ("Our first guest, Elif Demir, is a fellow at a think tank in Istanbul.", "Turkey"),
+    ],
+)
+def test_a_city_tells_the_country_of_an_introduced_guest(
+    tmp_path: Path, introduction: str, country: str
+) -> None:
+    path = tmp_path / "interview.txt"
+    path.write_text(
+        f"Trade Routes After the Summit\n\n{introduction}\n\n"
+        "Q: Will the new corridor bring the neighbours closer?\n\n"
+        "A: I expect cargo volumes to grow and the customs talks to speed up.\n",
+        encoding="utf-8",
+    )
+    _, (ex,), _ = build_knowledge_graph([read_article(path)])
+    (expert,) = ex.records.experts
+    assert str(expert.nationality).rsplit("/", 1)[-1] == country.casefold()

@@ -64,7 +64,8 @@ class Match:
     kind: str
     # "name" | "alt" | "acronym" | "adjective" | "demonym" | "capital" | "leader" | "variant"
     via: str
-    # for leaders: the state they head; for capitals: the state
+    # for leaders: the state they head; for capitals: the state; for other cities: the
+    # state they lie in
     state: URIRef | None = None
 
 
@@ -328,7 +329,11 @@ class _Builder:
         for p in sorted(_subjects(g, CAKG.Place)):
             if p in regions or p in states:
                 continue
-            self._read_place(g, p, capitals.get(p))
+            # A city that is not a capital keeps the state it lies in beside its match:
+            # it never counts as a mention of that state, but it tells where an
+            # institution is ("an institute in Almaty" -> Kazakhstan).
+            within = next((s for s in g.objects(p, SCHEMA.containedInPlace) if s in states), None)
+            self._read_place(g, p, capitals.get(p), within if isinstance(within, URIRef) else None)
         for person in sorted(_subjects(g, CAKG.Person)):
             self._read_person(g, person)
 
@@ -373,7 +378,9 @@ class _Builder:
                 via = "demonym" if form.endswith("s") and not stem.endswith("s") else "adjective"
             self.add(form, _Entry(r, "region", via, None, False))
 
-    def _read_place(self, g: Graph, p: URIRef, state: URIRef | None) -> None:
+    def _read_place(
+        self, g: Graph, p: URIRef, state: URIRef | None, within: URIRef | None = None
+    ) -> None:
         for via, prop in (
             ("name", RDFS.label),
             ("alt", SKOS.altLabel),
@@ -383,7 +390,7 @@ class _Builder:
                 if state is not None:
                     self.add(form, _Entry(state, "state", "capital", state, False))
                 else:
-                    self.add(form, _Entry(p, "place", via, None, False))
+                    self.add(form, _Entry(p, "place", via, within, False))
 
     def _read_person(self, g: Graph, p: URIRef) -> None:
         state = next((o for o in g.objects(p, CAKG.headOfState) if isinstance(o, URIRef)), None)

@@ -316,9 +316,13 @@ def _load_places(data: Mapping[str, Any], states: Mapping[str, StateInfo]) -> li
                 _texts(ctx, item, "demonyms"),
                 exclude=[label, *alt],
             )
-            capital_of = None
+            capital_of = located_in = None
             if not is_region and item.get("capital_of") is not None:
                 capital_of = _alpha2(ctx, _text(ctx, item, "capital_of"), states, "capital_of")
+            if not is_region and item.get("located_in") is not None:
+                if capital_of is not None:
+                    raise ctx.error("a capital lies in its state: give capital_of or located_in")
+                located_in = _alpha2(ctx, _text(ctx, item, "located_in"), states, "located_in")
             source = _text(ctx, item, "source", required=False)
             out.append(
                 PlaceInfo(
@@ -328,6 +332,7 @@ def _load_places(data: Mapping[str, Any], states: Mapping[str, StateInfo]) -> li
                     alt=alt,
                     hidden=hidden,
                     capital_of=capital_of,
+                    located_in=located_in,
                     source=_url(ctx, source, "source") if source else None,
                 )
             )

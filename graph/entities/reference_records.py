@@ -73,6 +73,8 @@ class PlaceInfo:
     alt: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     capital_of: str | None = None
+    # the state (ISO alpha-2) a city that is not its capital lies in ("Almaty" -> KZ)
+    located_in: str | None = None
     source: str | None = None
 
 

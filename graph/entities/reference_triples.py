@@ -143,6 +143,8 @@ def _place(add: _Add, iri: URIRef, p: PlaceInfo, state_iri: Mapping[str, URIRef]
     if p.capital_of:
         add((state_iri[p.capital_of], CAKG.capital, iri))
         add((iri, SCHEMA.containedInPlace, state_iri[p.capital_of]))
+    if p.located_in:
+        add((iri, SCHEMA.containedInPlace, state_iri[p.located_in]))
 
 
 def _organization(add: _Add, iri: URIRef, o: OrgInfo) -> None:

@@ -234,11 +234,13 @@ class _Context:
 
 
 def _state_of(gazetteer: Gazetteer, surface: str) -> URIRef | None:
-    """The state a country name (as in an expert's header) stands for."""
-    for m in gazetteer.find(surface):
+    """The state a country name (as in an expert's header) stands for, or the state that
+    a city named instead lies in ("an institute in Almaty")."""
+    found = gazetteer.find(surface)
+    for m in found:
         if m.kind == "state":
             return m.iri
-    return None
+    return next((m.state for m in found if m.kind == "place" and m.state is not None), None)
 
 
 def _names_a_state(gazetteer: Gazetteer, surface: str) -> bool:
@@ -254,9 +256,14 @@ def _names_a_state(gazetteer: Gazetteer, surface: str) -> bool:
 def _states_and_people(
     gazetteer: Gazetteer, paragraph: str
 ) -> tuple[list[tuple[int, int, str]], list[str]]:
-    """The states a paragraph names (by name, demonym or capital) and the known people in it."""
+    """Where a paragraph places people (a state by name, demonym or capital, or a city the
+    reference data locates in a state) and the known people in it."""
     found = gazetteer.find(paragraph)
-    states = [(m.start, m.end, m.surface) for m in found if m.kind == "state"]
+    states = [
+        (m.start, m.end, m.surface)
+        for m in found
+        if m.kind == "state" or (m.kind == "place" and m.state is not None)
+    ]
     return states, [m.surface for m in found if m.kind == "person"]
 
 
