@@ -212,7 +212,7 @@ def build_graph(
         # Invalid data is still written, so that `cakg validate` can show it; the
         # CLI then exits 1. Bad *input* never gets this far.
         result = validate_graph(merged, inplace=True)
-        report.violations = len(result.results)
+        report.violations = len(result.violations)  # sh:Warning results do not count
     from cakg.graph.publish.export import write_exports
 
     report.written = write_exports(kg, out_dir, ("trig", "ttl"))

@@ -237,7 +237,7 @@ def _add(
         # is in the data for the constraints on its own nodes, not checked itself.
         own = {s for g in graphs.values() for s in g.subjects()}
         result = validate_graph(_with_context(store, graphs), inplace=True)
-        report.violations += sum(1 for v in result.results if v.focus_node in own)
+        report.violations += sum(1 for v in result.violations if v.focus_node in own)
     # A rebuilt article drops a curation graph it no longer has (an empty graph is removed).
     curation = corpus.minter.graph(f"article/{extracted.slug}/curation")
     store.put_graphs({curation: Graph(), **graphs})

@@ -105,3 +105,12 @@ def test_a_city_tells_the_country_of_an_introduced_guest(
     _, (ex,), _ = build_knowledge_graph([read_article(path)])
     (expert,) = ex.records.experts
     assert str(expert.nationality).rsplit("/", 1)[-1] == country.casefold()
+
+
+@pytest.mark.parametrize("article", NEAR_MISSES, ids=lambda p: p.name)
+def test_near_miss_exit_status(article: Path, tmp_path: Path) -> None:
+    """Built (exit 0, warnings allowed) or refused (exit 2), as the gold expects; never the
+    exit 1 of invalid data (a header without a country used to fail the shapes)."""
+    gold = _gold(NEAR_MISS, article)
+    result = CliRunner().invoke(cli, ["build", "-o", str(tmp_path / "out"), str(article)])
+    assert result.exit_code == (0 if gold["expect"] == "build" else 2), result.output

@@ -55,7 +55,7 @@ def test_library_covers_the_issue() -> None:
         "topics-by-expert", "co-mentioned-states", "recommendations", "hedged-predictions",
         "claim-evidence", "agreements-and-events", "about-relation", "experts-expecting-trend",
         "claim-without-evidence-violation", "offsets-mismatch-violation",
-        "expert-without-country-violation", "relation-not-two-states-violation",
+        "expert-nationality-violation", "relation-not-two-states-violation",
     }  # fmt: skip
     assert required <= set(NAMES)
     assert len([n for n in NAMES if not n.endswith("-violation")]) >= 15
@@ -226,7 +226,7 @@ BROKEN_FOCUS = {
     "claim-without-evidence-violation": {"claim-without-evidence"},
     "offsets-mismatch-violation": {"bad-offsets-pos", "bad-offsets-evidence", "claim-bad-offsets",
                                    "no-quote-evidence"},
-    "expert-without-country-violation": {"stateless-expert"},
+    "expert-nationality-violation": {"city-national", "nameless-expert"},
     "relation-not-two-states-violation": {"three-states", "with-organization"},
     "answer-without-question-violation": {"orphan-answer"},
     "concept-outside-scheme-violation": {"claim-odd-trend"},

@@ -157,15 +157,18 @@ def validate(graph: tuple[Path, ...], store: Path | None) -> None:
     from cakg.graph.info import TRIPLES
 
     report = validate_files(data_paths(graph, store))
+    warnings = len(report.results) - len(report.violations)
+    if report.results:
+        print_table(
+            f"{len(report.violations)} SHACL violation(s), {warnings} warning(s)",
+            ["severity", "focus", "path", "message"],
+            [[r.severity, r.focus, r.path, r.message] for r in report.results],
+        )
     if report.conforms:
-        console.print(f"[green]conforms[/green]: {report.triples} {TRIPLES}, no violations")
+        also = f", {warnings} warning(s)" if warnings else ""
+        console.print(f"[green]conforms[/green]: {report.triples} {TRIPLES}, no violations{also}")
         return
-    print_table(
-        f"{len(report.results)} SHACL violation(s)",
-        ["focus", "path", "message"],
-        [[r.focus, r.path, r.message] for r in report.results],
-    )
-    raise InvalidDataError(f"{len(report.results)} SHACL violation(s)")
+    raise InvalidDataError(f"{len(report.violations)} SHACL violation(s)")
 
 
 @cli.command()
