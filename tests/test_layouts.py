@@ -43,6 +43,25 @@ known = STATES.__contains__
             ("Jane Doe", "senior fellow", "Centre for China Studies", "Kazakhstan"),
         ),
         ("John Roe, Uzbekistan, economist", ("John Roe", "economist", None, "Uzbekistan")),
+        # A dash after the name, the country in parentheses at the end.
+        (
+            "Marta Kowalska — senior analyst, Caspian Policy Institute (Kazakhstan):",
+            ("Marta Kowalska", "senior analyst", "Caspian Policy Institute", "Kazakhstan"),
+        ),
+        # The country between dashes, before the role.
+        (
+            "Bekzod Rakhimov — Uzbekistan — director, Silk Road Logistics Council",
+            ("Bekzod Rakhimov", "director", "Silk Road Logistics Council", "Uzbekistan"),
+        ),
+        # Assimilated Arabic articles in South Asian names.
+        (
+            "**Fazal ur-Rehman, senior fellow, Institute of Regional Studies (China):**",
+            ("Fazal ur-Rehman", "senior fellow", "Institute of Regional Studies", "China"),
+        ),
+        (
+            "Zia ul-Hassan – lecturer, Turkey",
+            ("Zia ul-Hassan", "lecturer", None, "Turkey"),
+        ),
         (
             "Nurlan Bakyt uulu, analyst (Kyrgyzstan):",
             ("Nurlan Bakyt uulu", "analyst", None, "Kyrgyzstan"),
@@ -220,3 +239,26 @@ def test_an_introduction_of_two_people_is_never_guessed() -> None:
     st = parse_structure(text, LOCATE_STATES.__contains__, _locate)
     assert "Not this year." not in {text[a.start : a.end] for a in st.answers}
     assert st.ambiguous and "names 2 people at once" in st.ambiguous[0][1]
+
+
+def test_a_topic_heading_that_opens_with_an_article_is_no_name() -> None:
+    """A topic heading joining states with dashes ("The Kazakhstan–China pipeline") opens
+    the body of a topic-headings roundup; it used to read as a name ("The Kazakhstan") with
+    a role, so its answers fell under no topic and were dropped."""
+    text = (
+        "Pipelines and Politics\n\n"
+        "Taking part:\n"
+        "Jane Doe, senior fellow (Kazakhstan)\n"
+        "John Roe, economist (China)\n\n"
+        "The Kazakhstan–China pipeline\n\n"
+        "Jane Doe (Kazakhstan): Volumes will grow.\n\n"
+        "John Roe (China): I expect no change.\n\n"
+        "Water in the Fergana Valley\n\n"
+        "Jane Doe (Kazakhstan): Talks will resume.\n"
+    )
+    st = _parse(text)
+    assert [q.text for q in st.questions] == [
+        "The Kazakhstan–China pipeline",
+        "Water in the Fergana Valley",
+    ]
+    assert len(st.answers) == 3 and not st.ambiguous

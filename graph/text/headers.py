@@ -41,10 +41,14 @@ Resolver = Callable[[str], bool]
 
 # A name token: capitalized, with the apostrophes, okina-like marks and hyphens of
 # Central Asian and Turkic spellings (O'tkir, Sa’dullayev, Oʻzbek), an Arabic article
-# prefix (al-Rashid), or initials (A. / A.B.).
+# prefix (al-Rashid; assimilated, as South Asian names write it: ul-Haq, ur-Rehman), or
+# initials (A. / A.B.).
 _NAME_TOKEN = re.compile(
-    r"^(?:(?:al|el|ad|ar|as|at|an|ash|ud)-)?[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’ʻʼ‘`\-]*\.?$|^(?:[A-Z]\.){1,3}$"
+    r"^(?:(?:al|el|ad|ar|as|at|an|ash|ud|ul|ur|us|uz|un)-)?[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’ʻʼ‘`\-]*\.?$"
+    r"|^(?:[A-Z]\.){1,3}$"
 )
+# Words that open a noun phrase, never a person's name ("The China–Kyrgyzstan railway").
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "our", "their", "its"})
 # Lower-case words inside names: European particles and the patronymic particles of
 # Kyrgyz (uulu, kyzy), Azerbaijani and Turkmen (ogly, oglu, gyzy) and Uzbek (o'g'li, qizi).
 _PARTICLES = frozenset(
@@ -72,7 +76,7 @@ def looks_like_name(text: str) -> bool:
     (True, True)
     """
     tokens = text.split()
-    if not 2 <= len(tokens) <= 5:
+    if not 2 <= len(tokens) <= 5 or tokens[0].lower() in _DETERMINERS:
         return False
     capitalized = 0
     for tok in tokens:
@@ -177,6 +181,9 @@ _COUNTRY_FIRST = re.compile(
     r"^(?P<name>[^():?!,\n]{2,80}?)\s*\((?P<country>[^()\n]{2,60})\)\s*"
     r"(?:[,–—]|\s-\s)\s*(?P<rest>[^:?!\n]{2,240}?)\s*(?::\s*(?P<tail>.*))?$"
 )
+# Where a header's name ends: a comma or a dash set off by spaces (an en or em dash may
+# stand unspaced; a hyphen never, it joins double surnames).
+_NAME_END = re.compile(r",|\s[–—-]\s|[–—]")
 _SEPARATED = re.compile(
     r"^(?P<name>[^():?!,\n–—]{2,80}?)\s*(?:,|\s[–—-]\s|[–—])\s*(?P<rest>[^()?!:\n]{2,240}?)"
     r"\s*(?::\s*(?P<tail>.*))?$"
@@ -206,7 +213,8 @@ def parse_header(line: str, resolve_country: Resolver) -> Header | None:
     m = _CLASSIC.match(text)
     in_parens = _bare_country(m.group("country"), resolve_country) if m else None
     if m and in_parens is not None:
-        name, _, rest = m.group("body").strip().partition(",")
+        name, *after = _NAME_END.split(m.group("body").strip(), maxsplit=1)
+        rest = after[0] if after else ""
         tail = _tail(m, index)
         # Without a colon the header must stand alone: a sentence is no header.
         if looks_like_name(name.strip()) and (m.group("tail") is not None or _standalone(text)):
@@ -257,8 +265,9 @@ def _standalone(text: str) -> bool:
 
 
 def _bare_country(rest: str, resolve_country: Resolver) -> tuple[str, str] | None:
-    """The part of `rest` (between commas, middle dots or bars) that is a state, and the rest."""
-    parts = [p.strip() for p in re.split(r"[,·|]", rest)]
+    """The part of `rest` (between commas, middle dots, bars or spaced dashes) that is a
+    state, and the rest."""
+    parts = [p.strip() for p in re.split(r"[,·|]|\s[–—-]\s", rest)]
     for i, part in enumerate(parts):
         if part and resolve_country(part):
             return part, ", ".join(p for j, p in enumerate(parts) if j != i and p)
