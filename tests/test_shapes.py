@@ -27,9 +27,7 @@ BROKEN = sorted(p for p in FIXTURES.glob("*.ttl") if p != VALID)
 
 
 def header(path: Path) -> dict[str, str]:
-    found = re.findall(
-        r"^# (expect|focus|severity): (.+)$", path.read_text(encoding="utf-8"), re.M
-    )
+    found = re.findall(r"^# (expect|focus|severity): (.+)$", path.read_text(encoding="utf-8"), re.M)
     fields = {"severity": "Violation"} | {k: v.strip() for k, v in found}
     assert {"expect", "focus"} <= set(fields), f"{path.name} needs '# expect:' and '# focus:'"
     return fields
