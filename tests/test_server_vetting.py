@@ -8,45 +8,17 @@ check itself (:func:`~cakg.server.protocol.vet_query`) gives in this process.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from pathlib import Path
-from typing import ClassVar
-
 import httpx
 import pytest
-from running_server import running_server, serving
+from running_server import WRITE_TOKEN, Canary
 
 from cakg.server.protocol import Dataset, vet_query, vet_update
 from cakg.server.verdicts import Refused, Verdicts, verdict
 
-TOKEN = "secret-token-for-vetting-tests"
-
-
-class _Canary(BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def _answer(self) -> None:
-        _Canary.hits.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
-def canary() -> Iterator[str]:
-    with serving(_Canary) as url:
-        yield f"{url}/sparql"
-
-
-@pytest.fixture(scope="module")
-def endpoint(built: Path) -> Iterator[str]:
-    with running_server(data=(str(built / "kg.trig"),), write_token=TOKEN) as url:
-        yield f"{url}/sparql"
+def endpoint(writable_endpoint: str) -> str:
+    return writable_endpoint
 
 
 REFUSED_QUERIES = [
@@ -83,7 +55,7 @@ def test_a_refused_update_gets_the_checks_own_400(endpoint: str, text: str) -> N
     r = httpx.post(
         endpoint,
         data={"update": text, "using-graph-uri": "urn:other"},
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
         timeout=60,
     )
     assert (r.status_code, r.text) == (400, expected.message + "\n")
@@ -102,7 +74,7 @@ def test_texts_differing_by_an_escape_are_vetted_apart(
     endpoint: str, canary: str, twins: tuple[str, str], benign_first: bool
 ) -> None:
     benign, disguised = (TWIN.replace("ESC", e).replace("CANARY", canary) for e in twins)
-    _Canary.hits.clear()
+    Canary.hits.clear()
     order = [benign, disguised] if benign_first else [disguised, benign]
     for _ in range(2):
         for text in order:
@@ -112,7 +84,7 @@ def test_texts_differing_by_an_escape_are_vetted_apart(
             else:
                 assert r.status_code == 400
                 assert "SERVICE is not allowed" in r.text
-    assert _Canary.hits == []
+    assert Canary.hits == []
 
 
 def test_the_same_text_against_another_base_is_vetted_again(endpoint: str) -> None:
@@ -122,7 +94,7 @@ def test_the_same_text_against_another_base_is_vetted_again(endpoint: str) -> No
     r = httpx.post(
         endpoint,
         data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}"},
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
         timeout=60,
     )
     assert r.status_code == 204, r.text
