@@ -55,7 +55,8 @@ Key = tuple[str, str]  # the query text exactly as received, the base IRI
 
 class Verdicts:
     """The verdicts of the latest query texts, least recently used out first: at most
-    ``entries`` of them, and at most ``chars`` characters of text kept in all.
+    ``entries`` of them, and at most ``chars`` characters of text in their keys (a vetted
+    query holds its text twice more, as written and as run: about 3 × ``chars`` in all).
 
     >>> v = Verdicts(entries=2)
     >>> for text in ("a", "b", "c"):
