@@ -20,8 +20,9 @@ article (built into a temporary folder unless ``--data`` is given), then:
 Every response is checked: its status is the one its kind must get, and its body is
 well-formed (SPARQL JSON results that parse, N-Triples for graphs, an HTML page). The
 run is bounded by ``--seconds`` and by ``--max-requests``. It prints requests and
-status codes per kind, the probe's p50/p95 latency unloaded and loaded (the ratio), and
-the resident memory of the server's query workers (read from /proc during the run).
+status codes per kind, the probe's p50/p95 latency unloaded and loaded (the ratio), the
+resident memory of the server's query workers, and the CPU the server's own process and its
+workers used under the load (both read from /proc during the run).
 
 Exit status 1 when a response was wrong (any 5xx but the runaways' 503, a malformed body,
 a refused connection), and, in the full form, when the loaded p95 exceeds
@@ -55,6 +56,7 @@ from common import console, cpus, load_average, ms, progress, times
 
 from cakg.graph.store.engines import query_kind
 from cakg.queries import list_queries
+from cakg.server.priority import cpu_seconds
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 BAD = {
@@ -120,26 +122,60 @@ def cakg_serve(
         proc.wait(60)
 
 
-def worker_rss_mb(server_pid: int) -> dict[int, float]:
-    """Resident memory (MB) of each query worker: the server's children started by spawn."""
-    found: dict[int, float] = {}
+def worker_pids(server_pid: int) -> list[int]:
+    """The query workers of a server: its children started by spawn (from /proc)."""
+    found: list[int] = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid != server_pid:
-                continue
-            if b"spawn_main" not in Path(f"/proc/{entry}/cmdline").read_bytes():
-                continue  # multiprocessing's resource tracker, not a worker
-            status = Path(f"/proc/{entry}/status").read_text()
+            if ppid == server_pid and b"spawn_main" in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(int(entry))  # not multiprocessing's resource tracker
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
+    return found
+
+
+def worker_rss_mb(server_pid: int) -> dict[int, float]:
+    """Resident memory (MB) of each query worker."""
+    found: dict[int, float] = {}
+    for pid in worker_pids(server_pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
         rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
         if rss:
-            found[int(entry)] = int(rss.group(1)) / 1024
+            found[pid] = int(rss.group(1)) / 1024
     return found
+
+
+@dataclass
+class CpuUse:
+    """CPU seconds a server used over a span: its own process, and its query workers (a
+    worker started within the span counts from zero: loading the data is part of the load;
+    a worker killed within it loses its last interval)."""
+
+    server_pid: int
+    began: float = field(default_factory=time.monotonic)
+    first: dict[int, float] = field(default_factory=dict)
+    last: dict[int, float] = field(default_factory=dict)
+
+    def sample(self, opening: bool = False) -> None:
+        for pid in [self.server_pid, *worker_pids(self.server_pid)]:
+            used = cpu_seconds(pid)
+            if used is not None:
+                self.first.setdefault(pid, used if opening or pid == self.server_pid else 0.0)
+                self.last[pid] = used
+
+    def cores(self) -> tuple[float, float]:
+        """Cores used on average: by the server process, by its workers together."""
+        span = max(time.monotonic() - self.began, 1e-9)
+        used = {pid: self.last[pid] - self.first[pid] for pid in self.last}
+        server = used.pop(self.server_pid, float("nan"))
+        return server / span, sum(used.values()) / span
 
 
 # --- requests and what their answers must be -----------------------------------------------------
@@ -332,21 +368,29 @@ def soak(data: Path, plan: Plan) -> int:
             )
             for i in range(plan.runaways)
         ]
+        cpu = CpuUse(pid)
+        cpu.sample(opening=True)
         for t in threads:
             t.start()
 
         def done() -> bool:
             for worker, rss in worker_rss_mb(pid).items():
                 peak[worker] = max(peak.get(worker, 0.0), rss)
+            cpu.sample()
             return time.monotonic() > deadline or tally.total() >= plan.max_requests
 
         loaded = probe(client, url, small, tally, done)
+        server_cores, worker_cores = cpu.cores()
         for t in threads:
             t.join()
         health = client.get(f"{url}/health").json()
     console.print(
         f"machine: {cpus()} CPUs, load average {started_at[0]:.1f} at the start, "
         f"{load_average()[0]:.1f} at the end (above the CPU count: the run shared its cores)"
+    )
+    console.print(
+        f"CPU under load: the server process {server_cores:.2f} of a core (HTTP, routing, "
+        f"pages), its query workers {worker_cores:.2f} together"
     )
     return report(tally, alone, loaded, peak, health, plan)
 

@@ -30,6 +30,25 @@ def store(built: Path) -> Any:
     return open_store(built / "kg.trig")
 
 
+@pytest.fixture(scope="module")
+def canary() -> Iterator[str]:
+    """The SPARQL URL of a listener on 127.0.0.1 that must hear nothing (``Canary.hits``)."""
+    from running_server import Canary, serving
+
+    with serving(Canary) as url:
+        yield f"{url}/sparql"
+
+
+@pytest.fixture(scope="module")
+def writable_endpoint(built: Path) -> Iterator[str]:
+    """The /sparql URL of a real server of the bundled article that takes updates with
+    ``Authorization: Bearer`` and running_server.WRITE_TOKEN."""
+    from running_server import WRITE_TOKEN, running_server
+
+    with running_server(data=(str(built / "kg.trig"),), write_token=WRITE_TOKEN) as url:
+        yield f"{url}/sparql"
+
+
 def chromium_path() -> str:
     """Debian's chromium (installed by `make test`); a missing browser is a failure, not a skip."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")

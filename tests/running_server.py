@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import uvicorn
@@ -21,6 +21,30 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+WRITE_TOKEN = "secret-token-for-tests"
+
+
+class Canary(BaseHTTPRequestHandler):
+    """A listener that must hear nothing: it notes each request's path in ``hits`` and
+    answers an empty SPARQL result, as an endpoint would."""
+
+    hits: ClassVar[list[str]] = []
+
+    def _answer(self) -> None:
+        Canary.hits.append(self.path)
+        body = b'{"head":{"vars":["a"]},"results":{"bindings":[]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 @contextmanager

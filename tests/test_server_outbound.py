@@ -8,46 +8,16 @@ where the SERVICE turns out to be string content (200) — the canary must stay 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import ClassVar
 
 import httpx
 import pytest
-from running_server import running_server, serving
-
-TOKEN = "secret-token-for-tests"
-
-
-class _Canary(BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def _answer(self) -> None:
-        _Canary.hits.append(self.path)
-        body = b'{"head":{"vars":["a"]},"results":{"bindings":[]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
+from running_server import WRITE_TOKEN, Canary
 
 
 @pytest.fixture(scope="module")
-def canary() -> Iterator[str]:
-    with serving(_Canary) as url:
-        yield f"{url}/sparql"
-
-
-@pytest.fixture(scope="module")
-def endpoint(built: Path) -> Iterator[str]:
-    with running_server(data=(str(built / "kg.trig"),), write_token=TOKEN) as url:
-        yield f"{url}/sparql"
+def endpoint(writable_endpoint: str) -> str:
+    return writable_endpoint
 
 
 QUERIES = [
@@ -73,10 +43,10 @@ UPDATES = [
 def test_disguised_service_is_refused_and_nothing_is_fetched(
     query: str, endpoint: str, canary: str
 ) -> None:
-    _Canary.hits.clear()
+    Canary.hits.clear()
     r = httpx.post(endpoint, data={"query": query.replace("CANARY", canary)}, timeout=60)
     assert r.status_code in (200, 400), r.text
-    assert _Canary.hits == []
+    assert Canary.hits == []
     if "SERVICE" not in query:  # the keyword itself is escaped: a real SERVICE, refused
         assert r.status_code == 400 and "SERVICE is not allowed" in r.text
 
@@ -85,15 +55,15 @@ def test_disguised_service_is_refused_and_nothing_is_fetched(
 def test_disguised_load_is_refused_and_nothing_is_fetched(
     update: str, endpoint: str, canary: str
 ) -> None:
-    _Canary.hits.clear()
+    Canary.hits.clear()
     r = httpx.post(
         endpoint,
         data={"update": update.replace("CANARY", canary)},
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
         timeout=60,
     )
     assert r.status_code in (200, 400), r.text
-    assert _Canary.hits == []
+    assert Canary.hits == []
 
 
 def test_escapes_in_an_ordinary_query_still_work(endpoint: str) -> None:
@@ -116,11 +86,11 @@ def test_workers_cannot_reach_the_network_even_past_the_check(built: Path, canar
     pool.start()
     try:
         assert pool.info["network_isolated"] is True
-        _Canary.hits.clear()
+        Canary.hits.clear()
         query = f"SELECT * WHERE {{ SERVICE <{canary}> {{ ?s ?p ?o }} }}"
         with pytest.raises(WorkerError):
             pool.run(("sparql", query, "json", 10, [], []), 60)
-        assert _Canary.hits == []
+        assert Canary.hits == []
     finally:
         pool.close()
 
@@ -129,7 +99,7 @@ def test_the_canary_is_reachable_from_the_test_process(canary: str) -> None:
     """The control: outside a worker, Oxigraph's SERVICE does reach the listener."""
     import pyoxigraph as ox
 
-    _Canary.hits.clear()
+    Canary.hits.clear()
     rows = list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{canary}> {{ ?s ?p ?o }} }}"))
     assert rows == []  # the canary answers an empty result
-    assert _Canary.hits, "Oxigraph did not call the SERVICE: the worker test would prove nothing"
+    assert Canary.hits, "Oxigraph did not call the SERVICE: the worker test would prove nothing"

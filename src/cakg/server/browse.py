@@ -246,7 +246,7 @@ async def editor_page(request: Request) -> Response:
     if text.strip():
         try:
             # As /sparql runs it: FROM / FROM NAMED honoured, relative IRIs resolved alike.
-            prepared = prepare_query(request, text)
+            prepared = await prepare_query(request, text)
             vetted = prepared.vetted
             answer = await prepared.run(state, "rows", state.config.max_rows)
             result = answer["result"]

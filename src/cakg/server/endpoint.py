@@ -36,8 +36,6 @@ from cakg.server.protocol import (
     check_graph_iris,
     negotiate,
     on_user_lines,
-    vet_query,
-    vet_update,
 )
 from cakg.server.state import (
     HTML_TYPES,
@@ -52,8 +50,9 @@ from cakg.server.state import (
     state_of,
     worker_failure,
 )
+from cakg.server.verdicts import Refused
 
-__all__ = ["SD", "PreparedQuery", "format_override", "prepare_query", "sparql"]
+__all__ = ["SD", "PreparedQuery", "format_override", "prepare_query", "sparql", "vetted"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -161,29 +160,43 @@ class PreparedQuery:
         return await run_task(state, task, told_on=self.vetted.run)
 
 
-def prepare_query(
+async def vetted(state: ServerState, text: str, base: str) -> VettedQuery:
+    """A query as the check vetted it, or 400 with the check's message: the kept verdict
+    of this exact text and base, else the one a worker gives (:mod:`cakg.server.verdicts`)."""
+    key = (text, base)
+    found = state.verdicts.get(key)
+    if found is None:
+        found = await run_task(state, ("vet", text, base))
+        state.verdicts.put(key, found)
+    if isinstance(found, Refused):
+        raise HTTPError(400, found.message)
+    assert isinstance(found, VettedQuery)
+    return found
+
+
+async def prepare_query(
     request: Request, text: str, params: Mapping[str, list[str]] | None = None
 ) -> PreparedQuery:
     """Vet a query and settle its dataset: the one path of /sparql and the editor."""
     if len(text.encode("utf-8")) > MAX_BODY:
         raise HTTPError(413, f"the query is longer than {MAX_BODY} bytes")
     base = _base_iri(request)
+    vetted_query = await vetted(state_of(request), text, base)
     try:
-        vetted = vet_query(text, base)
         # Protocol §2.1.4: a dataset given in the request overrides the query's FROM / FROM
         # NAMED; with neither, the default graph is the union of the graphs.
         dataset = _protocol_dataset(params or {}, "default-graph-uri", "named-graph-uri")
-    except InputError as exc:  # a syntax error, SERVICE, or a graph that is not an IRI
+    except InputError as exc:  # a graph that is not an IRI
         raise HTTPError(400, exc.one_line()) from None
-    dataset = dataset or vetted.dataset
+    dataset = dataset or vetted_query.dataset
     graphs = (dataset.default, dataset.named) if dataset is not None else None
-    return PreparedQuery(vetted, graphs, base)
+    return PreparedQuery(vetted_query, graphs, base)
 
 
 async def _query(
     request: Request, state: ServerState, text: str, params: Mapping[str, list[str]]
 ) -> Response:
-    prepared = prepare_query(request, text, params)
+    prepared = await prepare_query(request, text, params)
     vetted = prepared.vetted
     graph_form = vetted.form in ("CONSTRUCT", "DESCRIBE")
     offered = GRAPH_TYPES if graph_form else ASK_TYPES if vetted.form == "ASK" else RESULT_TYPES
@@ -224,9 +237,12 @@ async def _update(
     try:
         # Protocol §2.2.3: using-graph-uri / using-named-graph-uri act as USING / USING NAMED.
         using = _protocol_dataset(params, "using-graph-uri", "using-named-graph-uri")
-        run = vet_update(text, _base_iri(request), using)
     except InputError as exc:
         raise HTTPError(400, exc.one_line()) from None
+    # Checked on a worker, as a query is (its verdict is not kept: updates are few).
+    run = await run_task(state, ("vet_update", text, _base_iri(request), using))
+    if isinstance(run, Refused):
+        raise HTTPError(400, run.message)
     try:
         await anyio.to_thread.run_sync(state.pool.update, run.text, state.config.timeout)
     except ServerError as exc:

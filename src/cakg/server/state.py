@@ -25,6 +25,7 @@ from cakg.queries.prefixes import Predeclared
 from cakg.server.config import ServerConfig
 from cakg.server.pages import Links
 from cakg.server.protocol import MEDIA_TYPES, on_user_lines
+from cakg.server.verdicts import Verdicts
 from cakg.server.workers import ClientBusy, WorkerPool
 
 __all__ = [
@@ -61,7 +62,8 @@ client_address: ContextVar[str | None] = ContextVar("client_address", default=No
 
 @dataclass
 class ServerState:
-    """The running server: its options, worker pool, templates, links and answer cache."""
+    """The running server: its options, worker pool, templates, links, answer cache and
+    the verdicts of the query check (:mod:`cakg.server.verdicts`)."""
 
     config: ServerConfig
     pool: WorkerPool
@@ -69,6 +71,7 @@ class ServerState:
     links: Links = field(default_factory=lambda: Links(None))
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    verdicts: Verdicts = field(default_factory=Verdicts)
 
 
 def templates() -> Environment:

@@ -26,6 +26,9 @@ from cakg.graph.publish.export import ALL_FORMATS, export_payloads
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import OxigraphStore, QueryResult
 from cakg.queries import serialize_result
+from cakg.queries.prefixes import Predeclared
+from cakg.server.protocol import Dataset, VettedQuery, vet_query, vet_update
+from cakg.server.verdicts import Refused, verdict
 from cakg.server.workers import DataSource
 
 __all__ = ["TASKS", "handle", "startup_info"]
@@ -391,6 +394,18 @@ def _update(store: OxigraphStore, text: str) -> None:
     store.update(text)
 
 
+def _vet(store: OxigraphStore, text: str, base: str | None) -> VettedQuery | Refused:
+    """A query's verdict (see :mod:`cakg.server.verdicts`); the store is not read."""
+    return verdict(vet_query, text, base)
+
+
+def _vet_update(
+    store: OxigraphStore, text: str, base: str | None, using: Dataset | None
+) -> Predeclared | Refused:
+    """An update's verdict: the text to run, or the refusal; the store is not read."""
+    return verdict(vet_update, text, base, using)
+
+
 def _suggestions(store: OxigraphStore, kinds: Iterable[str]) -> dict[str, list[str]]:
     """Labels to offer in a parameter's input (datalist), per parameter kind."""
     patterns = {
@@ -429,6 +444,8 @@ TASKS: dict[str, Callable[..., Any]] = {
     "export": export,
     "view": render_view,
     "update": _update,
+    "vet": _vet,
+    "vet_update": _vet_update,
 }
 
 

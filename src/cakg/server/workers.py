@@ -195,7 +195,7 @@ def _reply(
 # The tasks a client's text makes as long as it likes: the only ones demoted. The server's
 # own tasks (exports, views, entity pages) are as long as its data makes them, and demoted
 # on a machine busy with other work they would hardly run at all.
-DEMOTABLE = ("sparql", "rows", "named", "update")
+DEMOTABLE = ("sparql", "rows", "named", "update", "vet", "vet_update")
 
 
 # --- the pool, in the server process ------------------------------------------------------------
@@ -402,7 +402,8 @@ class WorkerPool:
                     del self._held[client]
 
     def run(self, task: tuple[Any, ...], timeout: float, client: str | None = None) -> Any:
-        """Run a task on an idle worker; kill it if it takes longer than ``timeout`` seconds.
+        """Run a task on an idle worker; kill it if it runs longer than ``timeout`` seconds
+        (waiting for an idle worker at most as long again).
 
         ``client`` (an address) may hold at most ``per_client`` workers at once.
         """
@@ -410,25 +411,19 @@ class WorkerPool:
             return self._run(task, timeout)
 
     def _run(self, task: tuple[Any, ...], timeout: float) -> Any:
-        deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise ServerBusy(
                 f"every query worker stayed busy for {timeout:g} s; try again later"
             ) from None
-        left = max(deadline - time.monotonic(), 0.05)
-        return self._on(worker, task, left, release=True, limit=timeout)
+        # The limit is on running (the wait has its own, above): were the wait charged too,
+        # a busy server would kill ordinary queries that had run a fraction of the limit,
+        # and every worker killed must load the data again, which busies it further.
+        return self._on(worker, task, timeout, release=True)
 
-    def _on(
-        self,
-        worker: _Worker,
-        task: tuple[Any, ...],
-        timeout: float,
-        release: bool,
-        limit: float | None = None,
-    ) -> Any:
-        """Send a task and wait ``timeout`` seconds; ``limit`` is the time limit to report."""
+    def _on(self, worker: _Worker, task: tuple[Any, ...], timeout: float, release: bool) -> Any:
+        """Send a task and wait ``timeout`` seconds for its answer."""
         try:
             spent = cpu_seconds(worker.proc.pid) if task[0] in DEMOTABLE else None
             worker.conn.send(task)
@@ -443,7 +438,7 @@ class WorkerPool:
             self.killed += 1
             self._replace()
             raise QueryTimeout(
-                f"the query ran past the time limit of {limit or timeout:g} s and was stopped"
+                f"the query ran past the time limit of {timeout:g} s and was stopped"
             )
         try:
             status, *payload = worker.conn.recv()
