@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from cakg.errors import InputError
 from cakg.graph.claims import (
     CERTAINTIES,
     CLAIM_TYPES,
@@ -25,6 +26,7 @@ from cakg.graph.claims import (
     Cue,
     answer_trend,
     classify,
+    read_topics,
     split_claims,
 )
 
@@ -154,6 +156,15 @@ def test_empty_and_punctuation_only() -> None:
         assert c.trend_is_default
         assert c.claim_type.label == "assessment"
         assert c.topics == ()
+
+
+def test_weak_topic_list_names_a_topic() -> None:
+    """A weak list keyed by a word that is no topic is a one-line file:line error."""
+    shipped = (Path(__file__).parent.parent / "graph/data/lexicons/topic.yaml").read_text()
+    broken = shipped.replace("\nweak:\n  security:", "\nweak:\n  war:")
+    line = broken[: broken.index("\n  war:") + 1].count("\n") + 1
+    with pytest.raises(InputError, match=rf"topic.yaml:{line}: 'war' is not a topic"):
+        read_topics(broken)
 
 
 # --------------------------------------------------------------------------- split_claims

@@ -15,6 +15,7 @@ from functools import cache
 from cakg.graph.claims.cue import Basis, Cue
 from cakg.graph.claims.lexicon import Lexicon, read_lexicon
 from cakg.graph.claims.matching import is_month, keep_longest
+from cakg.graph.vocabulary import lookup
 
 __all__ = [
     "certainty",
@@ -149,30 +150,61 @@ def certainty(sentence: str, low: str) -> Cue:
 # --- topics ---------------------------------------------------------------------------------
 
 
-def read_topics(text: str | None = None) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(topic, keywords) from ``topic.yaml`` (or `text`), in the ontology's order of topics.
+@dataclass(frozen=True)
+class _Topic:
+    key: str  # the topic's key ("domestic-politics"), as the graph's topic cues record it
+    keywords: re.Pattern[str]  # one of these names the topic
+    weak: re.Pattern[str] | None  # two different ones of these name it
 
-    A topic is named by its key ("domestic-politics"), as the graph's topic cues record it.
-    """
+
+def read_topics(text: str | None = None) -> tuple[_Topic, ...]:
+    """The topics' keywords from ``topic.yaml`` (or `text`), in the ontology's order of topics."""
     lex = read_lexicon("topic.yaml", text)
     keywords = lex.section("keywords")
-    found = tuple((c.key, keywords.alternation(key)) for c, key in keywords.concepts("topic"))
-    keywords.close()
-    lex.close()
+    strong = [(c.key, keywords.alternation(key)) for c, key in keywords.concepts("topic")]
+    weak = lex.section("weak")
+    weak_keys: dict[str, str] = {}
+    for key in weak.names():
+        concept = lookup("topic", key)
+        if concept is None:
+            raise weak.error(f"{key!r} is not a topic of the ontology", key)
+        weak_keys[concept.key] = key
+    found = tuple(
+        _Topic(topic, pattern, weak.alternation(weak_keys[topic]) if topic in weak_keys else None)
+        for topic, pattern in strong
+    )
+    for lexicon in (keywords, weak, lex):
+        lexicon.close()
     return found
 
 
 @cache
-def _topics() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _topics() -> tuple[_Topic, ...]:
     return read_topics()
 
 
+def _topic_match(topic: _Topic, low: str) -> re.Match[str] | None:
+    """The first keyword that names `topic` in `low`: a keyword, else the first of two
+    different weak ones (one weak word is too often a sentence on something else)."""
+    m = topic.keywords.search(low)
+    if m or topic.weak is None:
+        return m
+    weak = list(topic.weak.finditer(low))
+    return weak[0] if len({w.group() for w in weak}) >= 2 else None
+
+
 def topics(sentence: str, low: str) -> tuple[Cue, ...]:
-    """Every topic a claim mentions, with its first keyword, in the order of the keywords."""
+    """Every topic a claim is on, each with its first keyword, in the order of the keywords.
+
+    >>> [(c.label, c.text) for c in topics("Security and stability.", "security and stability.")]
+    [('security', 'Security')]
+    >>> topics("The security of the route.", "the security of the route.")
+    ()
+    """
     found: list[tuple[int, Cue]] = []
-    for topic, pattern in _topics():
-        m = pattern.search(low)
+    for topic in _topics():
+        m = _topic_match(topic, low)
         if m:
-            cue = Cue(topic, sentence[m.start() : m.end()], Basis.TOPIC_KEYWORD)
+            cue = Cue(topic.key, sentence[m.start() : m.end()], Basis.TOPIC_KEYWORD)
             found.append((m.start(), cue))
     return tuple(cue for _, cue in sorted(found, key=lambda f: f[0]))
