@@ -183,28 +183,46 @@ def _topics() -> tuple[_Topic, ...]:
     return read_topics()
 
 
-def _topic_match(topic: _Topic, low: str) -> re.Match[str] | None:
-    """The first keyword that names `topic` in `low`: a keyword, else the first of two
-    different weak ones (one weak word is too often a sentence on something else)."""
-    m = topic.keywords.search(low)
-    if m or topic.weak is None:
-        return m
-    weak = list(topic.weak.finditer(low))
-    return weak[0] if len({w.group() for w in weak}) >= 2 else None
+def _topic_match(topic: _Topic, low: str) -> tuple[re.Match[str], int] | None:
+    """The first word that names `topic` in `low` and how many different words of its lists
+    the claim has: a keyword names it, a weak word only beside another (one weak word is
+    too often a sentence on something else)."""
+    strong = list(topic.keywords.finditer(low))
+    weak = list(topic.weak.finditer(low)) if topic.weak is not None else []
+    words = len({m.group() for m in strong}) + len({m.group() for m in weak})
+    if strong:
+        return strong[0], words
+    return (weak[0], words) if words >= 2 else None
 
 
 def topics(sentence: str, low: str) -> tuple[Cue, ...]:
-    """Every topic a claim is on, each with its first keyword, in the order of the keywords.
+    """The topics a claim is on, each with its first keyword, in the order of the keywords.
+
+    The first topic the claim names is what it is on; a topic named later is often named in
+    passing ("..., and the security situation gives me no reason to think ...") and counts
+    only with two different words of its lists.
 
     >>> [(c.label, c.text) for c in topics("Security and stability.", "security and stability.")]
     [('security', 'Security')]
     >>> topics("The security of the route.", "the security of the route.")
     ()
+    >>> s = "Gas prices rose after the summit."
+    >>> [c.label for c in topics(s, s.lower())]
+    ['economy']
     """
-    found: list[tuple[int, Cue]] = []
+    found: list[tuple[int, int, int, Cue]] = []
     for topic in _topics():
-        m = _topic_match(topic, low)
-        if m:
+        hit = _topic_match(topic, low)
+        if hit:
+            m, words = hit
             cue = Cue(topic.key, sentence[m.start() : m.end()], Basis.TOPIC_KEYWORD)
-            found.append((m.start(), cue))
-    return tuple(cue for _, cue in sorted(found, key=lambda f: f[0]))
+            found.append((m.start(), m.end(), words, cue))
+    if not found:
+        return ()
+    found.sort(key=lambda f: f[0])
+    first = found[0][0]
+    # "bilateral trade", "military cooperation": a keyword right before another topic's is a
+    # modifier of it; the phrase is on the second
+    after = [f for f in found if f[0] == found[0][1] + 1 and low[found[0][1]] == " "]
+    heads = {f[0] for f in found if f[0] == first} if not after else {after[0][0]}
+    return tuple(cue for start, _, words, cue in found if start in heads or words >= 2)
