@@ -351,8 +351,9 @@ def topic_report(f: dict[str, Any]) -> list[str]:
     >>> topic_report({"claims": {"per_topic": {"economy": [3, 1, 2]}}})[1]
     '  economy                P 0.75 (3/4)  R 0.60 (3/5)'
     """
-    lines = ["\ntopics (precision, recall):"]
-    for topic, (tp, fp, fn) in f["claims"].get("per_topic", {}).items():
+    per_topic = f["claims"].get("per_topic", {})
+    lines = ["\ntopics (precision, recall):"] if per_topic else []
+    for topic, (tp, fp, fn) in per_topic.items():
         p, r = (tp / (tp + fp) if tp + fp else None), (tp / (tp + fn) if tp + fn else None)
         lines.append(f"  {topic:<22} P {_fmt(p)} ({tp}/{tp + fp})  R {_fmt(r)} ({tp}/{tp + fn})")
     return lines
