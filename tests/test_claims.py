@@ -422,6 +422,20 @@ def test_answer_trend_denial_to_an_ability_question_is_not_a_trend() -> None:
     assert cue.label == "weakening"
 
 
+@pytest.mark.parametrize(
+    ("second", "label"),
+    [
+        ("On the contrary, it will grow stronger.", "strengthening"),
+        ("Although its cohesion may improve a little, nothing else will happen.", "no change"),
+    ],
+)
+def test_answer_trend_denial_then_its_direction(second: str, label: str) -> None:
+    """'I do not think it will weaken. On the contrary, it will grow.' keeps the direction;
+    a concession after the denial does not (sentences written for this test)."""
+    claims = classify_all("I do not think the alliance will weaken.", second)
+    assert rule_trend(claims, "How will the alliance develop?").label == label
+
+
 def test_answer_trend_without_question_reads_replies_as_change_questions() -> None:
     assert answer_trend(classify_all("No.", "Trade may grow.")).label == "no change"
 
