@@ -263,6 +263,11 @@ def claim_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         pairs = [r[key] for r in rows if r[key][0] is not None]
         return (sum(1 for g, p in pairs if g == p) / len(pairs) if pairs else None), len(pairs)
 
+    per_topic: dict[str, list[int]] = {}
+    for g, p in (r["topics"] for r in rows):
+        for topic in set(g) | set(p):
+            counts = per_topic.setdefault(topic, [0, 0, 0])  # true pos., false pos., false neg.
+            counts[0 if topic in g and topic in p else 1 if topic in p else 2] += 1
     tp = sum(len(set(g) & set(p)) for g, p in (r["topics"] for r in rows))
     predicted = sum(len(p) for _, p in (r["topics"] for r in rows))
     gold = sum(len(g) for g, _ in (r["topics"] for r in rows))
@@ -273,6 +278,7 @@ def claim_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "topic_precision": tp / predicted if predicted else None,
         "topic_recall": tp / gold if gold else None,
         "topic_pairs": (tp, predicted, gold),
+        "per_topic": dict(sorted(per_topic.items())),
     }
 
 
@@ -339,8 +345,23 @@ def _rows(columns: Sequence[tuple[str, dict[str, Any]]]) -> Iterator[list[str]]:
     yield ["topic recall", *(_fmt(f["claims"]["topic_recall"]) for _, f in columns)]
 
 
-def report(columns: Sequence[tuple[str, dict[str, Any]]]) -> str:
-    """The figures of one or more designs side by side, then each one's confusion matrix."""
+def topic_report(f: dict[str, Any]) -> list[str]:
+    """Precision and recall of each topic over the labelled claims (what --topics prints).
+
+    >>> topic_report({"claims": {"per_topic": {"economy": [3, 1, 2]}}})[1]
+    '  economy                P 0.75 (3/4)  R 0.60 (3/5)'
+    """
+    per_topic = f["claims"].get("per_topic", {})
+    lines = ["\ntopics (precision, recall):"] if per_topic else []
+    for topic, (tp, fp, fn) in per_topic.items():
+        p, r = (tp / (tp + fp) if tp + fp else None), (tp / (tp + fn) if tp + fn else None)
+        lines.append(f"  {topic:<22} P {_fmt(p)} ({tp}/{tp + fp})  R {_fmt(r)} ({tp}/{tp + fn})")
+    return lines
+
+
+def report(columns: Sequence[tuple[str, dict[str, Any]]], topics: bool = False) -> str:
+    """The figures of one or more designs side by side, then each one's confusion matrix
+    (and, with `topics`, each topic's precision and recall)."""
     header = ["measure", *(name for name, _ in columns)]
     rows = [header, *_rows(columns)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
@@ -349,6 +370,8 @@ def report(columns: Sequence[tuple[str, dict[str, Any]]]) -> str:
         lines.append(f"\nconfusion (gold -> predicted), {name}:")
         lines.extend(f"  {pair}: {k}" for pair, k in f["trend"]["confusion"].items())
         lines.extend(f"  answer not found: {m}" for m in f["missing"])
+        if topics:
+            lines.extend(topic_report(f))
     return "\n".join(lines)
 
 
@@ -358,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("gold", type=Path, help="folder of gold YAML files (or with gold/)")
     parser.add_argument("--baseline", metavar="REV", help="also score the design at git REV")
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
+    parser.add_argument("--topics", action="store_true", help="also each topic's P and R")
     args = parser.parse_args(argv)
     if args.gold.is_dir() and not gold_files(args.gold):
         print(f"{args.gold}: no gold YAML files with answers", file=sys.stderr)
@@ -370,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns.append((f"baseline {args.baseline}", baseline_figures(args.gold, args.baseline)))
     if args.json:
         args.json.write_text(json.dumps(dict(columns), indent=1), encoding="utf-8")
-    print(report(columns))
+    print(report(columns, args.topics))
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from cakg.errors import InputError
 from cakg.graph.claims import (
     CERTAINTIES,
     CLAIM_TYPES,
@@ -25,8 +26,10 @@ from cakg.graph.claims import (
     Cue,
     answer_trend,
     classify,
+    read_topics,
     split_claims,
 )
+from cakg.graph.claims.answer import rule_trend
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES: list[dict[str, Any]] = yaml.safe_load(
@@ -154,6 +157,15 @@ def test_empty_and_punctuation_only() -> None:
         assert c.trend_is_default
         assert c.claim_type.label == "assessment"
         assert c.topics == ()
+
+
+def test_weak_topic_list_names_a_topic() -> None:
+    """A weak list keyed by a word that is no topic is a one-line file:line error."""
+    shipped = (Path(__file__).parent.parent / "graph/data/lexicons/topic.yaml").read_text()
+    broken = shipped.replace("\nweak:\n  security:", "\nweak:\n  war:")
+    line = broken[: broken.index("\n  war:") + 1].count("\n") + 1
+    with pytest.raises(InputError, match=rf"topic.yaml:{line}: 'war' is not a topic"):
+        read_topics(broken)
 
 
 # --------------------------------------------------------------------------- split_claims
@@ -405,8 +417,23 @@ def test_answer_trend_denial_to_an_ability_question_is_not_a_trend() -> None:
         "I do not think so.",
         "The organization will keep its structures, but its authority will continue to decline.",
     )
-    cue = answer_trend(claims, "Can the CSTO play a role in settling the conflict?")
+    # the rule itself: the shipped model may read this two-sentence answer otherwise
+    cue = rule_trend(claims, "Can the CSTO play a role in settling the conflict?")
     assert cue.label == "weakening"
+
+
+@pytest.mark.parametrize(
+    ("second", "label"),
+    [
+        ("On the contrary, it will grow stronger.", "strengthening"),
+        ("Although its cohesion may improve a little, nothing else will happen.", "no change"),
+    ],
+)
+def test_answer_trend_denial_then_its_direction(second: str, label: str) -> None:
+    """'I do not think it will weaken. On the contrary, it will grow.' keeps the direction;
+    a concession after the denial does not (sentences written for this test)."""
+    claims = classify_all("I do not think the alliance will weaken.", second)
+    assert rule_trend(claims, "How will the alliance develop?").label == label
 
 
 def test_answer_trend_without_question_reads_replies_as_change_questions() -> None:
@@ -625,7 +652,6 @@ def test_a_model_decision_names_words_of_the_answer(monkeypatch: pytest.MonkeyPa
     """Where the model overrules the rules, the rule is trend-model and its cue quotes the
     answer's words that pushed it; where it agrees, the rules' cue stands."""
     import cakg.graph.claims.answer as answer_module
-    from cakg.graph.claims.answer import rule_trend
     from cakg.graph.claims.model import TrendModel
 
     labels = ("strengthening", "weakening", "no change", "uncertain")

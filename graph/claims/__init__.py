@@ -22,7 +22,9 @@ Precedence rules (documented once here, applied in those modules):
   was", "took place", "signed", dates) > assessment (the default: a statement about
   the present). Normative and forward-looking readings come first because a
   sentence that both reports and recommends ("the meeting took place; we should hold
-  another") is used by readers for its advice or forecast.
+  another") is used by readers for its advice or forecast. A claim whose trend is a
+  statement of not knowing what will be ("it is too early to say", "I cannot say which")
+  is a prediction of low certainty, unless it recommends (rule ``unknown-future``).
 * **Certainty** — the weakest hedge present wins: low ("may", "might", "could",
   "perhaps", "maybe", "possibly", "it seems", "cannot be ruled out", "speculative",
   conditionals) > medium ("I think", "I believe", "in my opinion", "apparently",
@@ -84,7 +86,8 @@ from cakg.graph.vocabulary import vocabulary
 # The claim types the precedence above names, by their labels in the ontology (checked by
 # cakg.graph.claims.labels when it reads the type lexicon).
 _PREDICTION = "prediction"
-_ASSESSMENT = "assessment"
+_RECOMMENDATION = "recommendation"
+_LOW = "low"  # the certainty of a future that cannot be told
 
 __all__ = [
     "CERTAINTIES",
@@ -134,14 +137,17 @@ def classify(sentence: str) -> Classification:
     low = lower(sentence)
     trend, is_default = claim_trend(sentence, low)
     kind = claim_type(sentence, low)
-    if kind.label == _PREDICTION and trend.basis is Basis.UNCERTAINTY_CUE:
-        # "I cannot tell whether it will grow": the expert says what they cannot foresee,
-        # which is an assessment of the present, not a forecast
-        kind = Cue(_ASSESSMENT, trend.text, Basis.EVALUATIVE)
+    sure = certainty(sentence, low)
+    if trend.basis is Basis.UNCERTAINTY_CUE and kind.label != _RECOMMENDATION:
+        # "Which of the two will prevail is anyone's guess": a statement that the future
+        # cannot be told is about what will happen, worded as possible only (the ontology's
+        # definitions of prediction and of low certainty)
+        kind = Cue(_PREDICTION, trend.text, Basis.UNKNOWN_FUTURE)
+        sure = Cue(_LOW, trend.text, Basis.HEDGE_LOW)
     return Classification(
         claim_type=kind,
         trend=trend,
-        certainty=certainty(sentence, low),
+        certainty=sure,
         topics=topics(sentence, low),
         trend_is_default=is_default,
         text=sentence,

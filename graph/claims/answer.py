@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from cakg.graph.claims.cue import UNCERTAIN, Basis, Classification, Cue, Role
 from cakg.graph.claims.matching import lower
 from cakg.graph.claims.model import answer_features, trend_model
-from cakg.graph.claims.trend import CHANGE, DIRECTIONS, NO_CHANGE, base_weight, cue_kinds
+from cakg.graph.claims.trend import (
+    CHANGE,
+    DENIED_TOWARD,
+    DIRECTIONS,
+    NO_CHANGE,
+    base_weight,
+    cue_kinds,
+)
 
 __all__ = ["answer_trend", "rule_trend"]
 
@@ -169,6 +176,21 @@ def _not_knowing(claims: Sequence[Classification]) -> Cue | None:
     return Cue(UNCERTAIN, unknown[0].trend.text, Basis.NOT_KNOWING)
 
 
+def _without_denied_opposites(claims: Sequence[Classification]) -> Sequence[Classification]:
+    """The claims less each denial the next claim answers with its direction ("I do not
+    think it will decline. On the contrary, it will grow."); a concession after the denial
+    ("..., although priorities may shift towards expanding cooperation") leaves it."""
+    return [
+        c
+        for i, c in enumerate(claims)
+        if not (
+            i + 1 < len(claims)
+            and DENIED_TOWARD.get(c.trend.basis) == claims[i + 1].trend.label
+            and claims[i + 1].trend.role is not Role.CONCESSION
+        )
+    ]
+
+
 def answer_trend(claims: Sequence[Classification], question: str | None = None) -> Cue:
     """The answer's trend: the rules' (:func:`rule_trend`), unless the shipped linear model
     (:mod:`~cakg.graph.claims.model`), which reads the answer's words and the rules' verdict,
@@ -226,6 +248,7 @@ def rule_trend(claims: Sequence[Classification], question: str | None = None) ->
     polarity = _question_polarity(question)
     if claims and claims[0].trend.basis.is_reply and polarity is not None:
         return _reply_trend(claims, polarity)
+    claims = _without_denied_opposites(claims)
     shaped = _balanced_trend(claims) or _not_knowing(claims)
     if shaped is not None:
         return shaped

@@ -32,6 +32,7 @@ class Basis(StrEnum):
     EVALUATIVE = "evaluative"
     REPORTED_FACT = "reported-fact"
     DEFAULT_ASSESSMENT = "default-assessment"
+    UNKNOWN_FUTURE = "unknown-future"
     # certainty
     HEDGE_LOW = "hedge-low"
     HEDGE_MEDIUM = "hedge-medium"

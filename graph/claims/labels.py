@@ -15,6 +15,7 @@ from functools import cache
 from cakg.graph.claims.cue import Basis, Cue
 from cakg.graph.claims.lexicon import Lexicon, read_lexicon
 from cakg.graph.claims.matching import is_month, keep_longest
+from cakg.graph.vocabulary import lookup
 
 __all__ = [
     "certainty",
@@ -149,30 +150,79 @@ def certainty(sentence: str, low: str) -> Cue:
 # --- topics ---------------------------------------------------------------------------------
 
 
-def read_topics(text: str | None = None) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(topic, keywords) from ``topic.yaml`` (or `text`), in the ontology's order of topics.
+@dataclass(frozen=True)
+class _Topic:
+    key: str  # the topic's key ("domestic-politics"), as the graph's topic cues record it
+    keywords: re.Pattern[str]  # one of these names the topic
+    weak: re.Pattern[str] | None  # two different ones of these name it
 
-    A topic is named by its key ("domestic-politics"), as the graph's topic cues record it.
-    """
+
+def read_topics(text: str | None = None) -> tuple[_Topic, ...]:
+    """The topics' keywords from ``topic.yaml`` (or `text`), in the ontology's order of topics."""
     lex = read_lexicon("topic.yaml", text)
     keywords = lex.section("keywords")
-    found = tuple((c.key, keywords.alternation(key)) for c, key in keywords.concepts("topic"))
-    keywords.close()
-    lex.close()
+    strong = [(c.key, keywords.alternation(key)) for c, key in keywords.concepts("topic")]
+    weak = lex.section("weak")
+    weak_keys: dict[str, str] = {}
+    for key in weak.names():
+        concept = lookup("topic", key)
+        if concept is None:
+            raise weak.error(f"{key!r} is not a topic of the ontology", key)
+        weak_keys[concept.key] = key
+    found = tuple(
+        _Topic(topic, pattern, weak.alternation(weak_keys[topic]) if topic in weak_keys else None)
+        for topic, pattern in strong
+    )
+    for lexicon in (keywords, weak, lex):
+        lexicon.close()
     return found
 
 
 @cache
-def _topics() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _topics() -> tuple[_Topic, ...]:
     return read_topics()
 
 
+def _topic_match(topic: _Topic, low: str) -> tuple[re.Match[str], int] | None:
+    """The first word that names `topic` in `low` and how many different words of its lists
+    the claim has: a keyword names it, a weak word only beside another (one weak word is
+    too often a sentence on something else)."""
+    strong = list(topic.keywords.finditer(low))
+    weak = list(topic.weak.finditer(low)) if topic.weak is not None else []
+    words = len({m.group() for m in strong}) + len({m.group() for m in weak})
+    if strong:
+        return strong[0], words
+    return (weak[0], words) if words >= 2 else None
+
+
 def topics(sentence: str, low: str) -> tuple[Cue, ...]:
-    """Every topic a claim mentions, with its first keyword, in the order of the keywords."""
-    found: list[tuple[int, Cue]] = []
-    for topic, pattern in _topics():
-        m = pattern.search(low)
-        if m:
-            cue = Cue(topic, sentence[m.start() : m.end()], Basis.TOPIC_KEYWORD)
-            found.append((m.start(), cue))
-    return tuple(cue for _, cue in sorted(found, key=lambda f: f[0]))
+    """The topics a claim is on, each with its first keyword, in the order of the keywords.
+
+    The first topic the claim names is what it is on; a topic named later is often named in
+    passing ("..., and the security situation gives me no reason to think ...") and counts
+    only with two different words of its lists.
+
+    >>> [(c.label, c.text) for c in topics("Security and stability.", "security and stability.")]
+    [('security', 'Security')]
+    >>> topics("The security of the route.", "the security of the route.")
+    ()
+    >>> s = "Gas prices rose after the summit."
+    >>> [c.label for c in topics(s, s.lower())]
+    ['economy']
+    """
+    found: list[tuple[int, int, int, Cue]] = []
+    for topic in _topics():
+        hit = _topic_match(topic, low)
+        if hit:
+            m, words = hit
+            cue = Cue(topic.key, sentence[m.start() : m.end()], Basis.TOPIC_KEYWORD)
+            found.append((m.start(), m.end(), words, cue))
+    if not found:
+        return ()
+    found.sort(key=lambda f: f[0])
+    first = found[0][0]
+    # "bilateral trade", "military cooperation": a keyword right before another topic's is a
+    # modifier of it; the phrase is on the second
+    after = [f for f in found if f[0] == found[0][1] + 1 and low[found[0][1]] == " "]
+    heads = {f[0] for f in found if f[0] == first} if not after else {after[0][0]}
+    return tuple(cue for start, _, words, cue in found if start in heads or words >= 2)

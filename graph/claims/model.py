@@ -1,8 +1,8 @@
 """A linear model of an answer's trend beside the rules: word n-grams plus the rules' verdict.
 
 The weights are fitted by ``scripts/train_trend_model.py`` (``make claims-model``) with
-scikit-learn's logistic regression on ``tests/fixtures/claims/train.yaml`` and shipped as
-JSON in ``graph/data/models/trend.json``: per feature, one weight per trend. Scoring here
+scikit-learn's logistic regression on the project's labelled answer sets (listed there) and
+shipped as JSON in ``graph/data/models/trend.json``: per feature, one weight per trend. Scoring here
 needs no scikit-learn. The features are the same function at training and at run time
 (:func:`answer_features`), and a decision names its strongest features, so it stays
 explained like a rule's.

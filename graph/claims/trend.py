@@ -18,6 +18,7 @@ from cakg.graph.claims.valence import NEGATIVE, valence, valence_cue
 
 __all__ = [
     "CHANGE",
+    "DENIED_TOWARD",
     "DIRECTIONS",
     "NO_CHANGE",
     "STRENGTHENING",
@@ -313,6 +314,35 @@ class _Vote:
         return _VOTES_FOR[self.basis]
 
 
+#: A denied change and the direction it leaves room for: "not A; B" with B that direction
+#: is B ("I do not think its role will decline; it will grow"): the gold rules' negated
+#: opposite that comes with a direction keeps the direction.
+DENIED_TOWARD = {
+    Basis.NEGATED_WEAKENING: STRENGTHENING,
+    Basis.NEGATED_STRENGTHENING: WEAKENING,
+}
+
+
+# What turns from a denial to the direction it leaves room for ("...; they will improve",
+# "on the contrary", "instead"); a concession ("although priorities may shift") does not.
+_TURN_TO_DIRECTION = re.compile(r";|\bon the contrary\b|\binstead\b")
+
+
+def _without_denied_opposites(votes: list[_Vote], low: str) -> list[_Vote]:
+    """The votes less each denial followed, past a turn, by the direction it leaves room for."""
+    return [
+        v
+        for v in votes
+        if not any(
+            w.label == DENIED_TOWARD.get(v.basis)
+            and w.basis not in DENIED_TOWARD
+            and w.start >= v.end
+            and _TURN_TO_DIRECTION.search(low, v.end, w.start)
+            for w in votes
+        )
+    ]
+
+
 def _vote(basis: Basis, factor: float, start: int, end: int) -> _Vote:
     return _Vote(basis, base_weight(basis) * factor, start, end)
 
@@ -438,7 +468,7 @@ def claim_trend(sentence: str, low: str) -> tuple[Cue, bool]:
 
     `low` is ``matching.lower(sentence)``.
     """
-    votes = _trend_votes(low)
+    votes = _without_denied_opposites(_trend_votes(low), low)
     if not votes:
         reply = _reply(low)
         if reply is None:
