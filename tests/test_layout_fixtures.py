@@ -124,3 +124,26 @@ def test_near_miss_exit_status(article: Path, tmp_path: Path) -> None:
     gold = _gold(NEAR_MISS, article)
     result = CliRunner().invoke(cli, ["build", "-o", str(tmp_path / "out"), str(article)])
     assert result.exit_code == (0 if gold["expect"] == "build" else 2), result.output
+
+
+def test_a_guest_introduced_by_a_role_in_apposition(tmp_path: Path) -> None:
+    """ "We began with Jane Doe, director of ..." introduces her as much as "Jane Doe, who
+    directs ..." does; the closing editor's note in italics belongs to no answer."""
+    path = tmp_path / "interview.md"
+    path.write_text(
+        "# Borders and Water\n\n"
+        "We began with Aida Sultanova, director of the water programme at a think tank in "
+        "Dushanbe.\n\n"
+        "**Will the new border treaty ease the water disputes?**\n\n"
+        "Yes. I expect the commission to meet every month.\n\n"
+        "*The next interview in this series looks at the Caspian ports.*\n",
+        encoding="utf-8",
+    )
+    _, (ex,), _ = build_knowledge_graph([read_article(path)])
+    (expert,) = ex.records.experts
+    assert (expert.name, str(expert.nationality).rsplit("/", 1)[-1]) == (
+        "Aida Sultanova",
+        "tajikistan",
+    )
+    (answer,) = ex.answers
+    assert answer.text.endswith("every month.")

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
+    "ROLE_NOUNS",
     "Header",
     "looks_like_name",
     "looks_like_pen_name",
@@ -102,12 +103,13 @@ _NOT_PERSON = re.compile(
     r"Research|Affairs|Relations|Policy|Economics|Sciences)\b"
 )
 # What a role or an affiliation says, so that "Name, words:" is a header, not a lead-in.
-_ROLE_WORDS = re.compile(
-    r"\b(analyst|researcher|fellow|professor|lecturer|director|head|expert|economist|"
-    r"scientist|scholar|journalist|editor|adviser|advisor|consultant|chair|dean|founder)\b|"
-    + _ORG_WORDS.pattern,
-    re.IGNORECASE,
+# The nouns of a role ("senior fellow", "director of ..."): a header names one, and so does
+# an apposition that introduces an interview guest ("Jane Doe, director of ...").
+ROLE_NOUNS = (
+    r"analyst|researcher|fellow|professor|lecturer|director|head|expert|economist|"
+    r"scientist|scholar|journalist|editor|adviser|advisor|consultant|chair|dean|founder"
 )
+_ROLE_WORDS = re.compile(rf"\b({ROLE_NOUNS})\b|" + _ORG_WORDS.pattern, re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"«](?P<name>[^”\"»]{2,100})[”\"»]")
 _ROLE_SPLIT = re.compile(r"^(?P<role>.+?)\s+(?:of|at|with|from|in)\s+(?:the\s+)?(?P<org>.+)$")
 

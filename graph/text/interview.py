@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cakg.graph.text.headers import looks_like_name, names_a_body
+from cakg.graph.text.headers import ROLE_NOUNS, looks_like_name, names_a_body
 
 __all__ = ["introduced", "named", "role_in"]
 
@@ -32,7 +32,10 @@ _CANDIDATE = re.compile(
 # apposition or predicate that says who the person is.
 _APPOSITION = re.compile(
     r"^\s*(?:\(|,\s+(?:is|was|a|an|the|who|whose|head|heads|teaches|works|leads|directs|chairs|"
-    r"runs|has|from|of)\b|\s+(?:is|heads|teaches|works|leads|directs|chairs|runs)\s)"
+    r"runs|has|from|of)\b|\s+(?:is|heads|teaches|works|leads|directs|chairs|runs)\s"
+    # or a role in apposition ("Jane Doe, director of the security programme at ...")
+    rf"|,\s+(?:(?:senior|chief|deputy|associate|assistant|lead|executive|founding)\s+)?"
+    rf"(?:{ROLE_NOUNS})\b)"
 )
 
 

@@ -142,6 +142,8 @@ _BOILER = re.compile(
     r"all rights reserved|photo:|source:|read also\b|see also\b)",
     re.IGNORECASE,
 )
+# A paragraph wholly in emphasis ("*The next interview in this series looks at ...*").
+_EMPHASIZED = re.compile(r"([*_]{1,3})[^*_\s](?:.*[^*_\s])?\1")
 _FOOTER = re.compile(
     r"^(?:if you have found a (?:spelling|typo)|spelling error report|"
     r"the following text will be sent|share (?:this|on)\b|related (?:articles|posts|materials)|"
@@ -272,6 +274,18 @@ def _quoted_attributions(lines: list[_Line]) -> None:
             ln.kind, ln.header = Kind.PARA, None
 
 
+def _closing_note(lines: list[_Line], raws: list[str]) -> None:
+    """An editor's note that closes the article, a paragraph wholly in emphasis after the
+    last answer ("*The next interview in this series looks at ...*"), belongs to no answer."""
+    for ln in reversed(lines):
+        if ln.kind in (Kind.BLANK, Kind.BOILER, Kind.FOOTER):
+            continue
+        if ln.kind == Kind.PARA and _EMPHASIZED.fullmatch(raws[ln.number - 1].strip()):
+            ln.kind = Kind.FOOTER
+            continue
+        return
+
+
 def _participants(lines: list[_Line]) -> None:
     """Colon-less headers that list the participants (two in a row, or above topic headings).
 
@@ -397,6 +411,7 @@ def parse_structure(
             ln.kind, ln.header, ln.miss = Kind.BOILER, None, None
     if locate is not None:
         _introductions(lines, locate)
+    _closing_note(lines, raws)
 
     warnings: list[str] = []
     ambiguous: list[tuple[int, str]] = []
