@@ -29,7 +29,8 @@ from rdflib import Graph, URIRef
 from cakg.errors import CakgError, InputError
 from cakg.graph.build import Corpus, materialize_into, numbered_slug
 from cakg.graph.info import store_info
-from cakg.graph.namespaces import RDF, graph_base
+from cakg.graph.namespaces import graph_base
+from cakg.graph.store.context import article_context
 from cakg.graph.store.engines import OxigraphStore
 from cakg.graph.text.reader import ArticleText, bundled_article, read_article
 
@@ -72,6 +73,7 @@ class StoreReport:
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     violations: int = 0
+    validated: int = 0  # triples handed to SHACL: each article's, with its context
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -134,27 +136,6 @@ def _extracted(
         jobs, mp_context=context, initializer=_start_worker, initargs=(corpus.minter.base,)
     ) as pool:
         yield from pool.map(_extract_in_worker, sources, [overlays] * len(sources))
-
-
-# --- validation of what an article adds ----------------------------------------------------------
-
-
-def _with_context(store: OxigraphStore, graphs: dict[URIRef, Graph]) -> Graph:
-    """An article's triples, and what the store says of the nodes they touch: SHACL's data
-    for this article (shapes look at a focus node's own triples and its values' types)."""
-    data = Graph()
-    for g in graphs.values():
-        for t in g:
-            data.add(t)
-    nodes = {n for s, _, o in data for n in (s, o) if isinstance(n, URIRef)}
-    for node in nodes:
-        # A replaced article's old triples are not context: it is being rewritten.
-        for t in store.triples(node, None, None, outside=list(graphs)):
-            data.add(t)
-    for value in {o for _, _, o in data if isinstance(o, URIRef)} - nodes:
-        for t in store.triples(value, RDF.type, None):
-            data.add(t)
-    return data
 
 
 # --- build, remove -------------------------------------------------------------------------------
@@ -244,7 +225,9 @@ def _add(
         # Only what this article states is its to answer for: a node it merely points to
         # is in the data for the constraints on its own nodes, not checked itself.
         own = {s for g in graphs.values() for s in g.subjects()}
-        result = validate_graph(_with_context(store, graphs), inplace=True)
+        data = article_context(store, graphs, replacing=existed)
+        report.validated += len(data)
+        result = validate_graph(data, inplace=True)
         report.violations += sum(1 for v in result.results if v.focus_node in own)
     # A rebuilt article drops a curation graph it no longer has (an empty graph is removed).
     curation = corpus.minter.graph(f"article/{extracted.slug}/curation")
