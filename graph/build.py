@@ -14,13 +14,9 @@ Outputs are written to temporary files and renamed (:mod:`cakg.graph.io`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import pickle
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +24,7 @@ from rdflib import Graph, URIRef
 from rich.console import Console
 
 from cakg.errors import InputError
+from cakg.graph.cache import cache_file
 from cakg.graph.entities.gazetteer import Gazetteer
 from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction, extract_article
@@ -85,7 +82,7 @@ class Corpus:
             minter = Minter(base or DEFAULT_BASE)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-        path = _cache_file(minter.base)
+        path = cache_file("corpus", minter.base, _CORPUS_SOURCES, ".pickle")
         if path is not None:
             try:
                 cached = pickle.loads(path.read_bytes())
@@ -127,24 +124,6 @@ _CORPUS_SOURCES = (
     ("cakg.graph.entities", "*.py"),
     ("cakg.graph", "*.py"),
 )
-
-
-def _cache_file(base: str) -> Path | None:
-    """Where the corpus of ``base`` is cached: a name from the hash of everything it is made
-    from, in ``$CAKG_CACHE_DIR`` (or the user's cache folder); None when caching is off."""
-    folder = os.environ.get("CAKG_CACHE_DIR")
-    if not folder:
-        try:
-            folder = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cakg")
-        except RuntimeError:  # no home folder to find
-            return None
-    if folder == "off":
-        return None
-    digest = hashlib.sha256(f"{base}\n{sys.version}\n".encode())
-    for package, pattern in _CORPUS_SOURCES:
-        for path in sorted(Path(str(files(package))).glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return Path(folder) / f"corpus-{digest.hexdigest()[:32]}.pickle"
 
 
 def materialize_into(graph: Graph, ontology: Graph) -> None:

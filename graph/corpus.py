@@ -74,6 +74,8 @@ class StoreReport:
     warnings: list[str] = field(default_factory=list)
     violations: int = 0
     validated: int = 0  # triples handed to SHACL: each article's, with its context
+    inconsistent: list[str] = field(default_factory=list)  # with ``reason``: one line each
+    inferred: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -167,12 +169,16 @@ def build_store(
     base: str | None = None,
     curation: Sequence[Path] = (),
     validate: bool = True,
+    reason: bool = False,
     strict: bool = False,
     jobs: int | None = None,
     on_article: Callable[[str], None] | None = None,
 ) -> StoreReport:
     """Add ``articles`` (none: the bundled one) to the store in ``store_dir``, each in one
-    transaction; ``on_article`` is told each article's source as it is done."""
+    transaction; ``on_article`` is told each article's source as it is done.
+
+    ``reason``: check each article against the ontology as it is added and write what it
+    entails into its inferred graph (:mod:`cakg.graph.check.corpus_reason`)."""
     for c in curation:
         if not Path(c).is_file():
             raise InputError("no such curation file", path=c)
@@ -201,7 +207,7 @@ def build_store(
         renamed = numbered_slug(extracted.slug, slugs)
         if renamed is not None:  # rare: two inputs with one title, numbered as `cakg build` does
             extracted = _extract(corpus, extracted.source, curation, renamed)
-        _add(store, corpus, extracted, report, validate)
+        _add(store, corpus, extracted, report, validate=validate, reason=reason)
         if (len(report.added) + len(report.replaced)) % FLUSH_EVERY == 0:
             store.flush()  # bounds the write-ahead log, and the memory holding it
     store.flush()
@@ -214,24 +220,37 @@ def _add(
     corpus: Corpus,
     extracted: ArticleGraphs,
     report: StoreReport,
+    *,
     validate: bool,
+    reason: bool,
 ) -> None:
+    from cakg.graph.check.corpus_reason import check_article, inferred_graph
+
     graphs = extracted.rdf()
     main = corpus.minter.article_graph(extracted.slug)
     existed = store.has_graph(main)
+    # A rebuilt article drops a curation or inferred graph it no longer has (an empty graph
+    # is removed), and its old graphs are not context for checking the new ones.
+    curation = corpus.minter.graph(f"article/{extracted.slug}/curation")
+    extra = {curation: Graph(), inferred_graph(main): Graph()}
+    outside = [*graphs, *extra] if existed else []
+    data = article_context(store, graphs, outside=outside) if validate or reason else Graph()
+    if reason:  # before SHACL, which adds the ontology's class hierarchy to the data
+        check = check_article(main, graphs, data, corpus.minter.base)
+        if not check.consistent:
+            report.inconsistent.append(f"{extracted.source or main}: {check.explanation}")
+        extra[inferred_graph(main)] = check.inferred
+        report.inferred += len(check.inferred)
     if validate:
         from cakg.graph.check.validate import validate_graph
 
         # Only what this article states is its to answer for: a node it merely points to
         # is in the data for the constraints on its own nodes, not checked itself.
         own = {s for g in graphs.values() for s in g.subjects()}
-        data = article_context(store, graphs, replacing=existed)
         report.validated += len(data)
         result = validate_graph(data, inplace=True)
         report.violations += sum(1 for v in result.results if v.focus_node in own)
-    # A rebuilt article drops a curation graph it no longer has (an empty graph is removed).
-    curation = corpus.minter.graph(f"article/{extracted.slug}/curation")
-    store.put_graphs({curation: Graph(), **graphs})
+    store.put_graphs({**extra, **graphs})
     (report.replaced if existed else report.added).append(main)
     report.warnings.extend(extracted.warnings)
 
@@ -252,7 +271,8 @@ def remove_article(store_dir: Path, iri: str) -> list[URIRef]:
                 slug = iri[len(prefix) :]
     if not slug:
         raise InputError(f"not an article IRI of this store: {iri}")
-    names = [URIRef(f"{base}graph/article/{slug}"), URIRef(f"{base}graph/article/{slug}/curation")]
+    main = URIRef(f"{base}graph/article/{slug}")
+    names = [main, URIRef(f"{main}/curation"), URIRef(f"{main}/inferred")]
     removed = store.remove_graphs(names)
     store.flush()
     if not removed:

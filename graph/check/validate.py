@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -28,6 +29,7 @@ SHAPES_NS = "https://cakg.example.org/shapes#"
 _PREFIXES = sorted(({**PREFIXES, "shape": SHAPES_NS}).items(), key=lambda kv: -len(kv[1]))
 
 
+@lru_cache(maxsize=65536)  # reasons name the same few predicates and classes again and again
 def short(term: Node | None) -> str:
     """A term as a researcher reads it: a prefixed name where a prefix fits, else the IRI.
 

@@ -10,7 +10,7 @@ dozen triples whether ten articles hold it or a thousand).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rdflib import Graph, URIRef
 
@@ -21,12 +21,12 @@ __all__ = ["article_context"]
 
 
 def article_context(
-    store: OxigraphStore, graphs: Mapping[URIRef, Graph], *, replacing: bool = False
+    store: OxigraphStore, graphs: Mapping[URIRef, Graph], *, outside: Sequence[URIRef] = ()
 ) -> Graph:
     """An article's graphs merged with what ``store`` says of the nodes they touch.
 
-    ``replacing``: the article's graphs are in the store already and are being rewritten,
-    so their old triples are not context (read from the other named graphs, not the merge).
+    ``outside``: graphs of the store that are not context, such as the article's own graphs
+    when it is being rewritten (then the other named graphs are read, not the merge).
 
     >>> from rdflib import Literal
     >>> a, b, p = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:p")
@@ -41,7 +41,6 @@ def article_context(
     for g in graphs.values():
         for t in g:
             data.add(t)
-    outside = list(graphs) if replacing else []
     nodes = {n for s, _, o in data for n in (s, o) if isinstance(n, URIRef)}
     for node in nodes:
         for t in store.triples(node, None, None, outside=outside):
