@@ -7,7 +7,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -135,13 +135,17 @@ def _results(report: Graph) -> list[Violation]:
     )
 
 
-def _class_hierarchy(ontology: Graph) -> Iterable[tuple[Node, Node, Node]]:
+@lru_cache(maxsize=1)
+def _class_hierarchy() -> tuple[tuple[Node, Node, Node], ...]:
     # SHACL instance-of follows rdfs:subClassOf in the *data* graph (SHACL §1.5), so the
     # hierarchy goes with the data: an InternationalOrganization is then a cakg:Organization
     # for sh:class and sh:targetClass even where the build did not materialize the type.
-    for s, o in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            yield (s, RDFS.subClassOf, o)
+    # Read once: a corpus build validates every article.
+    return tuple(
+        (s, RDFS.subClassOf, o)
+        for s, o in ontology_graph().subject_objects(RDFS.subClassOf)
+        if isinstance(s, URIRef) and isinstance(o, URIRef)
+    )
 
 
 def validate_graph(
@@ -159,7 +163,7 @@ def validate_graph(
         target = Graph()
         for t in data:
             target.add(t)
-    for t in _class_hierarchy(ontology_graph()):
+    for t in _class_hierarchy():
         target.add(t)
     conforms, report, _text = shacl_validate(
         target,
