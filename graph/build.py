@@ -17,6 +17,7 @@ import contextlib
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,8 @@ class Corpus:
             minter = Minter(base or DEFAULT_BASE)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-        path = cache_file("corpus", minter.base, _CORPUS_SOURCES, ".pickle")
+        key = " ".join([minter.base, *(f"{d}={version(d)}" for d in _CORPUS_PACKAGES)])
+        path = cache_file("corpus", key, _CORPUS_SOURCES, ".pickle")
         if path is not None:
             try:
                 cached = pickle.loads(path.read_bytes())
@@ -124,6 +126,8 @@ _CORPUS_SOURCES = (
     ("cakg.graph.entities", "*.py"),
     ("cakg.graph", "*.py"),
 )
+# ... and the packages whose data or classes it holds (ISO 3166 names, terms, the automaton).
+_CORPUS_PACKAGES = ("pycountry", "rdflib", "pyahocorasick")
 
 
 def materialize_into(graph: Graph, ontology: Graph) -> None:
