@@ -30,6 +30,7 @@ from cakg.errors import CakgError, InputError
 from cakg.graph.build import Corpus, materialize_into, numbered_slug
 from cakg.graph.info import store_info
 from cakg.graph.namespaces import graph_base
+from cakg.graph.ontology import shapes_graph
 from cakg.graph.store.context import article_context
 from cakg.graph.store.engines import OxigraphStore
 from cakg.graph.text.reader import ArticleText, bundled_article, read_article
@@ -197,6 +198,8 @@ def build_store(
         results = _extracted(corpus, sources, curation, workers)
     store = open_corpus_store(store_dir, create=True)
     _ensure_shared(store, corpus)
+    # One shapes graph for every article (pyshacl only adds its own system triples to it).
+    shapes = shapes_graph() if validate else None
     slugs: dict[str, int] = {}
     for extracted in results:
         if on_article is not None:
@@ -207,7 +210,7 @@ def build_store(
         renamed = numbered_slug(extracted.slug, slugs)
         if renamed is not None:  # rare: two inputs with one title, numbered as `cakg build` does
             extracted = _extract(corpus, extracted.source, curation, renamed)
-        _add(store, corpus, extracted, report, validate=validate, reason=reason)
+        _add(store, corpus, extracted, report, shapes=shapes, reason=reason)
         if (len(report.added) + len(report.replaced)) % FLUSH_EVERY == 0:
             store.flush()  # bounds the write-ahead log, and the memory holding it
     store.flush()
@@ -221,7 +224,7 @@ def _add(
     extracted: ArticleGraphs,
     report: StoreReport,
     *,
-    validate: bool,
+    shapes: Graph | None,
     reason: bool,
 ) -> None:
     from cakg.graph.check.corpus_reason import check_article, inferred_graph
@@ -234,21 +237,22 @@ def _add(
     curation = corpus.minter.graph(f"article/{extracted.slug}/curation")
     extra = {curation: Graph(), inferred_graph(main): Graph()}
     outside = [*graphs, *extra] if existed else []
-    data = article_context(store, graphs, outside=outside) if validate or reason else Graph()
+    checked = shapes is not None or reason
+    data = article_context(store, graphs, outside=outside) if checked else Graph()
     if reason:  # before SHACL, which adds the ontology's class hierarchy to the data
         check = check_article(main, graphs, data, corpus.minter.base)
         if not check.consistent:
             report.inconsistent.append(f"{extracted.source or main}: {check.explanation}")
         extra[inferred_graph(main)] = check.inferred
         report.inferred += len(check.inferred)
-    if validate:
+    if shapes is not None:
         from cakg.graph.check.validate import validate_graph
 
         # Only what this article states is its to answer for: a node it merely points to
         # is in the data for the constraints on its own nodes, not checked itself.
         own = {s for g in graphs.values() for s in g.subjects()}
         report.validated += len(data)
-        result = validate_graph(data, inplace=True)
+        result = validate_graph(data, shapes, inplace=True)
         report.violations += sum(1 for v in result.results if v.focus_node in own)
     store.put_graphs({**extra, **graphs})
     (report.replaced if existed else report.added).append(main)
