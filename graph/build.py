@@ -13,8 +13,11 @@ Outputs are written to temporary files and renamed (:mod:`cakg.graph.io`).
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +25,13 @@ from rdflib import Graph, URIRef
 from rich.console import Console
 
 from cakg.errors import InputError
+from cakg.graph.cache import cache_file
 from cakg.graph.entities.gazetteer import Gazetteer
 from cakg.graph.entities.reference import reference_graph
 from cakg.graph.extract.article import Extraction, extract_article
 from cakg.graph.extract.curation import apply_curation, find_overlay
 from cakg.graph.info import TRIPLES, triple_count
+from cakg.graph.io import atomic_write
 from cakg.graph.namespaces import DEFAULT_BASE, Minter, bind_prefixes
 from cakg.graph.ontology import materialize, ontology_graph
 from cakg.graph.store.dataset import KnowledgeGraph
@@ -72,12 +77,27 @@ class Corpus:
 
     @classmethod
     def for_base(cls, base: str | None) -> Corpus:
+        """The corpus of ``base``: read from the cache when the reference data, ontology and
+        code that make it are unchanged, else made (0.7 s) and cached (read back: 0.1 s)."""
         try:
             minter = Minter(base or DEFAULT_BASE)
         except ValueError as exc:
             raise InputError(str(exc)) from None
+        key = " ".join([minter.base, *(f"{d}={version(d)}" for d in _CORPUS_PACKAGES)])
+        path = cache_file("corpus", key, _CORPUS_SOURCES, ".pickle")
+        if path is not None:
+            try:
+                cached = pickle.loads(path.read_bytes())
+                if isinstance(cached, Corpus):
+                    return cached
+            except Exception:  # any unreadable or stale cache is made again below
+                pass
         reference = reference_graph(minter)
-        return cls(minter, ontology_graph(), reference, Gazetteer.from_graph(reference))
+        corpus = cls(minter, ontology_graph(), reference, Gazetteer.from_graph(reference))
+        if path is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written is no error
+                atomic_write(path, pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
+        return corpus
 
     def article_graphs(
         self, article: ArticleText, overlays: Sequence[Path] = (), *, slug: str | None = None
@@ -97,6 +117,17 @@ class Corpus:
         for g in graphs.values():
             materialize_into(g, self.ontology)
         return ex, graphs
+
+
+# What a Corpus is made from: the reference data, the ontology, and the code that reads them.
+_CORPUS_SOURCES = (
+    ("cakg.graph.data", "*.yaml"),
+    ("cakg.ontology", "*.ttl"),
+    ("cakg.graph.entities", "*.py"),
+    ("cakg.graph", "*.py"),
+)
+# ... and the packages whose data or classes it holds (ISO 3166 names, terms, the automaton).
+_CORPUS_PACKAGES = ("pycountry", "rdflib", "pyahocorasick")
 
 
 def materialize_into(graph: Graph, ontology: Graph) -> None:

@@ -226,3 +226,23 @@ def test_serve_and_push_take_store(corpus: Path, store_dir: str) -> None:
         )
         assert result.exit_code == 0, result.output
         assert "pushed" in result.output
+
+
+def test_adding_validates_the_article_not_the_corpus(tmp_path: Path) -> None:
+    """The triples handed to SHACL for a new article are its own and its context: the same
+    whether the articles it shares experts and states with are held once or three times."""
+    from cakg.graph.corpus import build_store
+
+    other, new = ARTICLES[1], ARTICLES[0]
+    validated = []
+    for copies in (1, 3):
+        folder = tmp_path / f"store-{copies}"
+        build_store([other] * copies, folder, jobs=1)
+        report = build_store([new], folder, jobs=1)
+        assert report.added and not report.failed
+        validated.append(report.validated)
+        store = open_corpus_store(folder, read_only=True)
+        assert len(articles_in(store)) == copies + 1
+        assert report.validated < store.merged_size()
+        del store
+    assert validated[0] == validated[1] > 0

@@ -33,7 +33,18 @@ from cakg.graph.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes
 from cakg.graph.ontology import closure, materialize, ontology_graph
 from cakg.graph.store.dataset import KnowledgeGraph, built_graph_files, load_knowledge_graph
 
-__all__ = ["ReasonReport", "explain_inconsistency", "reason_files", "reason_graph"]
+__all__ = [
+    "ReasonReport",
+    "class_options",
+    "explain_inconsistency",
+    "inconsistencies",
+    "inverse_closure",
+    "java_executable",
+    "jvm_options",
+    "own_individuals",
+    "reason_files",
+    "reason_graph",
+]
 
 # Graphs that are not data: the ontology is replaced by the shipped one, the previous
 # inferences are recomputed, and the VoID description is about the dataset, not in it.
@@ -58,7 +69,8 @@ class ReasonReport:
     culprits: list[URIRef] = field(default_factory=list)
 
 
-def _java() -> str:
+def java_executable() -> str:
+    """The ``java`` HermiT runs on (one clear line when there is none)."""
     java = shutil.which("java")
     if java is None:
         raise InputError("java not found: install default-jre-headless")
@@ -66,7 +78,8 @@ def _java() -> str:
 
 
 @contextmanager
-def _jvm_options() -> Iterator[None]:
+def jvm_options() -> Iterator[None]:
+    """Start the JVMs of this block with options for a short run (restored afterwards)."""
     # owlready2 starts Java without an env argument, so options go through the one
     # variable every JVM reads at start; restored afterwards.
     old = os.environ.get("JAVA_TOOL_OPTIONS")
@@ -94,13 +107,13 @@ def _data_graph(kg: KnowledgeGraph) -> Graph:
     return data
 
 
-def _individuals(data: Graph, ontology: Graph, base: str) -> set[Node]:
+def own_individuals(data: Graph, ontology: Graph, base: str) -> set[Node]:
     """The data's own individuals: IRIs under ``base`` that the ontology does not define.
 
     >>> from cakg.graph.namespaces import WD
     >>> g = Graph()
     >>> _ = g.add((URIRef("urn:x:state/kz"), OWL.sameAs, WD.Q232))
-    >>> sorted(_individuals(g, Graph(), "urn:x:"))
+    >>> sorted(own_individuals(g, Graph(), "urn:x:"))
     [rdflib.term.URIRef('urn:x:state/kz')]
     """
     # The reasoner infers about the IRIs this dataset mints (the void:uriSpace its VoID
@@ -183,7 +196,7 @@ def _run_hermit(
     """Run HermiT over ontology + data; (consistent, inferred triples about individuals)."""
     import owlready2
 
-    owlready2.JAVA_EXE = _java()
+    owlready2.JAVA_EXE = java_executable()
     combined = Graph()
     for t in ontology:
         combined.add(t)
@@ -196,7 +209,7 @@ def _run_hermit(
         world.get_ontology("urn:cakg:reasoning").load(fileobj=io.BytesIO(nt), format="ntriples")
         before = _storid_triples(world)
         try:
-            with _jvm_options():
+            with jvm_options():
                 # ignore_unsupported_datatypes: xsd:date, xsd:gYear and xsd:gYearMonth are
                 # not in the OWL 2 datatype map (OWL 2 Structural Specification §4), and
                 # HermiT would otherwise refuse the membership dates and publication months.
@@ -238,7 +251,8 @@ def _run_hermit(
     return True, inferred
 
 
-def _inverse_closure(data: Graph, inferred: Graph, ontology: Graph, individuals: set[Node]) -> None:
+def inverse_closure(data: Graph, inferred: Graph, ontology: Graph, individuals: set[Node]) -> None:
+    """Add to ``inferred`` the inverse of every object property value about ``individuals``."""
     # owlready2 deliberately drops a property value HermiT reports when the inverse value is
     # asserted (its Python API reads both directions from one triple), but an RDF consumer
     # needs both: OWL 2 RL rule prp-inv1/prp-inv2 (OWL 2 Profiles §4.3, table 5).
@@ -258,7 +272,7 @@ def _inverse_closure(data: Graph, inferred: Graph, ontology: Graph, individuals:
 # --- explaining an inconsistency ---------------------------------------------------------------
 
 
-def _class_options(g: Graph, node: Node) -> list[URIRef]:
+def class_options(g: Graph, node: Node) -> list[URIRef]:
     """The named classes a domain or range allows: one class, or the members of a union."""
     if isinstance(node, URIRef):
         return [node]
@@ -394,10 +408,8 @@ class _Clashes:
 def explain_inconsistency(data: Graph, ontology: Graph | None = None) -> tuple[str, list[URIRef]]:
     """Name the individuals that make ontology + data inconsistent, and say why.
 
-    Checks the asserted types and those implied by domains and ranges (unions included)
-    against the disjointness axioms, functional properties against ``owl:AllDifferent``,
-    and literals against data property ranges: the usual ways ABox data contradicts
-    this ontology. HermiT itself only reports *that* the ontology is inconsistent.
+    HermiT itself only reports *that* the ontology is inconsistent; the reasons are what
+    :func:`inconsistencies` finds.
 
     >>> from rdflib import Graph, URIRef
     >>> from cakg.graph.namespaces import CAKG
@@ -407,10 +419,32 @@ def explain_inconsistency(data: Graph, ontology: Graph | None = None) -> tuple[s
     >>> explain_inconsistency(g)[1]
     [rdflib.term.URIRef('urn:x')]
     """
+    problems = inconsistencies(data, ontology)
+    if not problems:
+        return (
+            "HermiT found ontology and data inconsistent, but no individual with disjoint types, "
+            "clashing functional values or out-of-range literals was found",
+            [],
+        )
+    culprits: list[URIRef] = []
+    for ind, _ in problems:
+        if isinstance(ind, URIRef) and ind not in culprits:
+            culprits.append(ind)
+    return "; ".join(text for _, text in problems), culprits
+
+
+def inconsistencies(data: Graph, ontology: Graph | None = None) -> list[tuple[Node, str]]:
+    """The individuals whose triples contradict the ontology, each with the reason.
+
+    Checks the asserted types and those implied by domains and ranges (unions included)
+    against the disjointness axioms, functional properties against ``owl:AllDifferent``,
+    and literals against data property ranges: the usual ways ABox data contradicts
+    this ontology.
+    """
     onto = ontology if ontology is not None else ontology_graph()
     clashes = _Clashes(onto)
-    domains = {p: _class_options(onto, d) for p, d in onto.subject_objects(RDFS.domain)}
-    ranges = {p: _class_options(onto, r) for p, r in onto.subject_objects(RDFS.range)}
+    domains = {p: class_options(onto, d) for p, d in onto.subject_objects(RDFS.domain)}
+    ranges = {p: class_options(onto, r) for p, r in onto.subject_objects(RDFS.range)}
     data_ranges = {
         p: r
         for p, r in onto.subject_objects(RDFS.range)
@@ -448,17 +482,7 @@ def explain_inconsistency(data: Graph, ontology: Graph | None = None) -> tuple[s
                     (s, f"{short(s)} has several values of functional {short(p)}: {shown}")
                 )
 
-    if not problems:
-        return (
-            "HermiT found ontology and data inconsistent, but no individual with disjoint types, "
-            "clashing functional values or out-of-range literals was found",
-            [],
-        )
-    culprits: list[URIRef] = []
-    for ind, _ in problems:
-        if isinstance(ind, URIRef) and ind not in culprits:
-            culprits.append(ind)
-    return "; ".join(text for _, text in problems), culprits
+    return problems
 
 
 # --- entry points ------------------------------------------------------------------------------
@@ -473,7 +497,7 @@ def reason_graph(kg: KnowledgeGraph, *, property_values: bool = False) -> Reason
     started = time.perf_counter()
     ontology = ontology_graph()
     data = _data_graph(kg)
-    individuals = _individuals(data, ontology, kg.base)
+    individuals = own_individuals(data, ontology, kg.base)
     consistent, found = _run_hermit(
         _relevant(data, ontology), ontology, individuals, property_values=property_values
     )
@@ -491,7 +515,7 @@ def reason_graph(kg: KnowledgeGraph, *, property_values: bool = False) -> Reason
             seconds=time.perf_counter() - started,
             culprits=culprits,
         )
-    _inverse_closure(data, inferred, ontology, individuals)
+    inverse_closure(data, inferred, ontology, individuals)
     # HermiT reports the most specific types only; their standard super-types (and the
     # super-properties of inferred values) are added as the build adds them to asserted data.
     for t in materialize(inferred, ontology):

@@ -7,8 +7,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -28,6 +29,7 @@ SHAPES_NS = "https://cakg.example.org/shapes#"
 _PREFIXES = sorted(({**PREFIXES, "shape": SHAPES_NS}).items(), key=lambda kv: -len(kv[1]))
 
 
+@lru_cache(maxsize=65536)  # reasons name the same few predicates and classes again and again
 def short(term: Node | None) -> str:
     """A term as a researcher reads it: a prefixed name where a prefix fits, else the IRI.
 
@@ -133,13 +135,17 @@ def _results(report: Graph) -> list[Violation]:
     )
 
 
-def _class_hierarchy(ontology: Graph) -> Iterable[tuple[Node, Node, Node]]:
+@lru_cache(maxsize=1)
+def _class_hierarchy() -> tuple[tuple[Node, Node, Node], ...]:
     # SHACL instance-of follows rdfs:subClassOf in the *data* graph (SHACL §1.5), so the
     # hierarchy goes with the data: an InternationalOrganization is then a cakg:Organization
     # for sh:class and sh:targetClass even where the build did not materialize the type.
-    for s, o in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            yield (s, RDFS.subClassOf, o)
+    # Read once: a corpus build validates every article.
+    return tuple(
+        (s, RDFS.subClassOf, o)
+        for s, o in ontology_graph().subject_objects(RDFS.subClassOf)
+        if isinstance(s, URIRef) and isinstance(o, URIRef)
+    )
 
 
 def validate_graph(
@@ -157,7 +163,7 @@ def validate_graph(
         target = Graph()
         for t in data:
             target.add(t)
-    for t in _class_hierarchy(ontology_graph()):
+    for t in _class_hierarchy():
         target.add(t)
     conforms, report, _text = shacl_validate(
         target,

@@ -244,6 +244,15 @@ class OxigraphStore:
             self._store.update(" ;\n".join(_forget_graph(n) for n in there))
         return there
 
+    def flush(self) -> None:
+        """Write what the store holds in memory to its files (a no-op in memory).
+
+        RocksDB keeps recent writes in its write-ahead log until a flush; the next process
+        to open the store replays that log first, a cost proportional to everything written
+        since (10 s for a fresh 100-article store, where opening a flushed one takes 0.1 s).
+        """
+        self._store.flush()
+
     def has_graph(self, name: URIRef) -> bool:
         """Whether the store has the named graph ``name``."""
         return bool(self._store.contains_named_graph(ox.NamedNode(str(name))))

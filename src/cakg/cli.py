@@ -83,6 +83,7 @@ def build(
     no_validate: bool,
     store: Path | None,
     strict: bool,
+    reason: bool,
     jobs: int | None,
 ) -> None:
     """Build the graph from ARTICLES: files, folders, - (standard input) or http(s) URLs.
@@ -93,6 +94,7 @@ def build(
 
     if store is not None:
         options = {"base": base, "curation": list(curation), "strict": strict, "jobs": jobs}
+        options["reason"] = reason
         from cakg.graph.text.sources import local_articles
 
         _build_store(local_articles(articles), store, validate=not no_validate, **options)
@@ -125,6 +127,8 @@ def _build_store(articles: list[Path], store: Path, **options: Any) -> None:
     print_store_report(report)
     if report.failed:
         raise InputError(f"{len(report.failed)} article(s) not added; the others were")
+    if report.inconsistent:
+        raise InvalidDataError(f"{len(report.inconsistent)} inconsistent article(s)")
     if report.violations:
         raise InvalidDataError(f"{report.violations} SHACL violation(s); see `cakg validate`")
 
@@ -178,9 +182,22 @@ def validate(graph: tuple[Path, ...], store: Path | None) -> None:
     dest="out",
     default=None,
 )
+@click.option(
+    "--store",
+    "store",
+    type=LocalPath(file_okay=False),
+    default=None,
+    help="Check a corpus store article by article (the ontology classified once) and keep "
+    "each article's inferences in its inferred graph, instead of HermiT over files.",
+)
 @reports_errors
-def reason(graph: tuple[Path, ...], out: Path | None) -> None:
+def reason(graph: tuple[Path, ...], out: Path | None, store: Path | None) -> None:
     """Run HermiT over ontology + data: check consistency, store inferences in their own graph."""
+    if store is not None:
+        if graph or out is not None:
+            raise InputError("give the graph files or --store, not both")
+        _reason_store(store)
+        return
     from cakg.graph.check.reason import reason_files
 
     report = reason_files(data_paths(graph), out=out)
@@ -192,6 +209,23 @@ def reason(graph: tuple[Path, ...], out: Path | None) -> None:
     )
     if report.written:
         console.print(f"wrote {report.written}")
+
+
+def _reason_store(store: Path) -> None:
+    """`cakg reason --store`: every article checked on its own, one line per inconsistent one."""
+    from cakg.graph.check.corpus_reason import reason_store
+
+    report = reason_store(store)
+    bad = [c for c in report.checks if not c.consistent]
+    for check in bad:
+        click.echo(f"cakg: error: <{check.graph}> inconsistent: {check.explanation}", err=True)
+    if bad:
+        raise InvalidDataError(f"{len(bad)} of {len(report.checks)} graphs inconsistent")
+    each = report.seconds / max(len(report.checks), 1)
+    console.print(
+        f"[green]consistent[/green]: {len(report.checks)} graphs checked one by one, "
+        f"{report.inferred} inferred triples ({report.seconds:.1f} s, {each:.2f} s each)"
+    )
 
 
 @cli.command()

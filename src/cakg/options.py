@@ -83,7 +83,7 @@ def out_option(
 
 
 def store_build_options(func: _F) -> _F:
-    """`cakg build`'s options for growing a corpus store: --store, --strict, --jobs."""
+    """`cakg build`'s options for growing a corpus store: --store, --strict, --reason, --jobs."""
     for option in reversed(_STORE_BUILD):
         func = option(func)
     return func
@@ -103,6 +103,12 @@ _STORE_BUILD = [
         is_flag=True,
         help="With --store: add nothing unless every article is good (default: add the good "
         "ones, name the bad ones, exit 2).",
+    ),
+    click.option(
+        "--reason",
+        is_flag=True,
+        help="With --store: check each article against the ontology as it is added and keep "
+        "what it entails (inverse links, types) in the article's inferred graph.",
     ),
     click.option(
         "-j",
