@@ -74,3 +74,16 @@ def test_own_slices_and_values(server: str, text: str, rows: int, cut: str | Non
     assert r.status_code == 200, r.text
     assert len(r.text.splitlines()) == rows + 1
     assert r.headers.get("x-cakg-truncated") == cut
+
+
+def test_a_zero_keeps_its_value_in_xml(server: str) -> None:
+    """Regression: rdflib's XML results writer left an integer 0 empty."""
+    text = "SELECT (0 AS ?n) WHERE {}"
+    r = httpx.post(
+        f"{server}/sparql",
+        data={"query": text},
+        headers={"Accept": "application/sparql-results+xml"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    assert b'#integer">0</literal>' in r.content
