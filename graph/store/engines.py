@@ -407,16 +407,7 @@ class OxigraphStore:
         >>> len(s.query_capped("SELECT * { ?s ?p ?o }", None, named_graphs=["urn:g"])[0].rows)
         0
         """
-        dataset: dict[str, Any] = {"base_iri": base_iri}
-        if default_graphs is None and named_graphs is None:
-            dataset["use_default_graph_as_union"] = self._union
-        else:
-            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
-            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
-        try:
-            res = self._store.query(with_values(sparql, bindings), **dataset)
-        except SyntaxError as exc:
-            raise QuerySyntaxError.from_message(str(exc)) from None
+        res = self.evaluate(with_values(sparql, bindings), default_graphs, named_graphs, base_iri)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(res)), False
         # Results are read lazily, so a capped query stops evaluating at the cap.
@@ -438,6 +429,26 @@ class OxigraphStore:
                 break
             g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return QueryResult("CONSTRUCT", graph=g), truncated
+
+    def evaluate(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        base_iri: str | None,
+    ) -> Any:
+        """Oxigraph's own result of a query (no rdflib term made), over the dataset
+        ``query_capped`` describes."""
+        dataset: dict[str, Any] = {"base_iri": base_iri}
+        if default_graphs is None and named_graphs is None:
+            dataset["use_default_graph_as_union"] = self._union
+        else:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        try:
+            return self._store.query(sparql, **dataset)
+        except SyntaxError as exc:
+            raise QuerySyntaxError.from_message(str(exc)) from None
 
     def triples(
         self,

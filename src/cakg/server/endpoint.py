@@ -154,7 +154,7 @@ class PreparedQuery:
     base: str
 
     async def run(self, state: ServerState, kind: str, *args: Any) -> Any:
-        """Run it on a worker as task ``kind`` ("sparql" or "rows", their arguments before
+        """Run it on a worker as task ``kind`` ("answer" or "rows", their arguments before
         the dataset's); a syntax error the engine finds is told on the user's lines."""
         task = (kind, self.vetted.text, *args, self.graphs, self.base)
         return await run_task(state, task, told_on=self.vetted.run)
@@ -212,7 +212,7 @@ async def _query(
     if fmt not in allowed:
         kind = "a graph" if graph_form else f"{vetted.form} results"
         raise HTTPError(406, f"{fmt} is not a format for {kind}; use {', '.join(sorted(allowed))}")
-    answer = await prepared.run(state, "sparql", fmt, state.config.max_rows)
+    answer = await prepared.run(state, "answer", fmt, state.config.max_rows, vetted.shape)
     media = MEDIA_TYPES[fmt]
     headers = result_headers(state, answer["truncated"])
     return Response(answer["body"], media_type=f"{media}; charset=utf-8", headers=headers)

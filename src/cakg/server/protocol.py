@@ -29,6 +29,7 @@ __all__ = [
     "MEDIA_TYPES",
     "RESULT_TYPES",
     "Dataset",
+    "Shape",
     "VettedQuery",
     "check_graph_iris",
     "negotiate",
@@ -173,12 +174,38 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class Shape:
+    """A query's form, its own LIMIT and whether a VALUES clause ends it."""
+
+    form: str
+    limit: int | None = None
+    values_after: bool = False
+
+    @property
+    def takes_limit(self) -> bool:
+        """Whether ``LIMIT n`` appended to its text is still one query (SPARQL 1.1 Query
+        §19.8: a LIMIT may follow the solution modifiers, not a second LIMIT or VALUES).
+
+        >>> Shape("SELECT").takes_limit, Shape("SELECT", 5).takes_limit
+        (True, False)
+        """
+        return self.limit is None and not self.values_after
+
+
+@dataclass(frozen=True)
 class VettedQuery:
     """A query that parsed and needs nothing outside the server; ``text`` is what to run."""
 
     run: Predeclared  # the query as written, and with the well-known prefixes it uses declared
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     dataset: Dataset | None = None  # its FROM / FROM NAMED clauses, None when it has none
+    limit: int | None = None  # its own LIMIT (of the query, not of a subquery), if any
+    values_after: bool = False  # whether a VALUES clause follows its solution modifiers
+
+    @property
+    def shape(self) -> Shape:
+        """What a worker needs to know of it to cut its answer at the row cap."""
+        return Shape(self.form, self.limit, self.values_after)
 
     @property
     def text(self) -> str:
@@ -314,7 +341,11 @@ def vet_query(text: str, base: str | None = None) -> VettedQuery:
             tuple(str(c["default"]) for c in clauses if "default" in c),
             tuple(str(c["named"]) for c in clauses if "named" in c),
         )
-    return VettedQuery(run, form, dataset)
+    query = tree[1]
+    # dict's own get: rdflib's CompValue.get(key) answers a missing key with its name.
+    slice_ = dict.get(query, "limitoffset")
+    limit = int(slice_["limit"]) if slice_ is not None and "limit" in slice_ else None
+    return VettedQuery(run, form, dataset, limit, "valuesClause" in query)
 
 
 def vet_update(text: str, base: str | None = None, using: Dataset | None = None) -> Predeclared:

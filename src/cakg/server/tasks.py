@@ -25,8 +25,8 @@ from cakg.graph.namespaces import (
 from cakg.graph.publish.export import ALL_FORMATS, export_payloads
 from cakg.graph.store.dataset import KnowledgeGraph, load_knowledge_graph
 from cakg.graph.store.engines import OxigraphStore, QueryResult
-from cakg.queries import serialize_result
 from cakg.queries.prefixes import Predeclared
+from cakg.server.answers import answer, rdflib_answer, rows
 from cakg.server.protocol import Dataset, VettedQuery, vet_query, vet_update
 from cakg.server.verdicts import Refused, verdict
 from cakg.server.workers import DataSource
@@ -327,43 +327,6 @@ WHERE {
     return counts
 
 
-def _sparql(
-    store: OxigraphStore,
-    text: str,
-    fmt: str,
-    max_rows: int,
-    dataset: tuple[Sequence[str], Sequence[str]] | None,
-    base_iri: str | None,
-) -> dict[str, Any]:
-    """A protocol query: the serialized result, whether it was cut, and its size."""
-    answer = _rows(store, text, max_rows, dataset, base_iri)
-    result, truncated = answer["result"], answer["truncated"]
-    return {
-        "kind": result.kind,
-        "body": serialize_result(result, fmt),
-        "truncated": truncated,
-        "count": len(result.rows) if result.kind == "SELECT" else len(result.graph or ()),
-    }
-
-
-def _rows(
-    store: OxigraphStore,
-    text: str,
-    max_rows: int,
-    dataset: tuple[Sequence[str], Sequence[str]] | None,
-    base_iri: str | None,
-) -> dict[str, Any]:
-    """A query's result (rows, boolean or graph), and whether it was cut.
-
-    ``dataset`` is (default graphs, named graphs), None for the union default graph.
-    """
-    default, named = dataset if dataset is not None else (None, None)
-    result, truncated = store.query_capped(
-        text, max_rows, default_graphs=default, named_graphs=named, base_iri=base_iri
-    )
-    return {"result": result, "truncated": truncated}
-
-
 def _named(
     store: OxigraphStore,
     name: str,
@@ -433,8 +396,9 @@ def _suggestions(store: OxigraphStore, kinds: Iterable[str]) -> dict[str, list[s
 
 # A task is a tuple (kind, *args): the kind names the function, the args follow the store.
 TASKS: dict[str, Callable[..., Any]] = {
-    "sparql": _sparql,
-    "rows": _rows,
+    "sparql": rdflib_answer,
+    "answer": answer,
+    "rows": rows,
     "named": _named,
     "describe": describe,
     "describe_rdf": _describe_rdf,

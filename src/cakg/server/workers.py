@@ -195,7 +195,7 @@ def _reply(
 # The tasks a client's text makes as long as it likes: the only ones demoted. The server's
 # own tasks (exports, views, entity pages) are as long as its data makes them, and demoted
 # on a machine busy with other work they would hardly run at all.
-DEMOTABLE = ("sparql", "rows", "named", "update", "vet", "vet_update")
+DEMOTABLE = ("sparql", "answer", "rows", "named", "update", "vet", "vet_update")
 
 
 # --- the pool, in the server process ------------------------------------------------------------
