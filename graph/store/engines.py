@@ -32,7 +32,8 @@ from cakg.graph.formats import find_rdf_format, rdf_format, rdf_format_for_suffi
 from cakg.graph.namespaces import XSD, bind_prefixes
 from cakg.graph.store.dataset import built_graph_files
 from cakg.graph.store.datatypes import integer_datatypes
-from cakg.graph.store.results import QueryKind, QueryResult
+from cakg.graph.store.results import QueryResult
+from cakg.graph.store.sparql_text import query_kind, with_values
 
 __all__ = [
     "OxigraphStore",
@@ -58,56 +59,6 @@ class Store(Protocol):
     def serialize(self, fmt: str = "nquads") -> bytes: ...
 
     def graph_names(self) -> list[URIRef]: ...
-
-
-_KIND_RE = re.compile(
-    r"^\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
-    re.IGNORECASE,
-)
-
-
-def _strip_comments(sparql: str) -> str:
-    # Comments start with '#' outside IRIs and strings (SPARQL 1.1 §19.4); for
-    # classifying the query form, removing whole comment lines is enough.
-    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-
-
-def query_kind(sparql: str) -> QueryKind:
-    """The result form of a query: SELECT, ASK, or CONSTRUCT (DESCRIBE gives a graph too)."""
-    m = _KIND_RE.match(_strip_comments(sparql))
-    if not m:
-        return "SELECT"
-    word = m.group(1).upper()
-    if word in ("CONSTRUCT", "DESCRIBE"):
-        return "CONSTRUCT"
-    return "ASK" if word == "ASK" else "SELECT"
-
-
-def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """Append a trailing VALUES clause binding parameters to typed RDF terms.
-
-    The terms are serialized by rdflib (``Node.n3()``), which escapes literals and
-    checks IRIs, so a parameter can never change the query's structure.
-
-    >>> with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("urn:a")})
-    'SELECT ?x WHERE { ?x ?p ?o }\\nVALUES (?x) { (<urn:a>) }'
-    """
-    if not bindings:
-        return sparql
-    names = sorted(bindings)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise InputError(f"invalid parameter name: {name!r}")
-    terms = []
-    for name in names:
-        term = bindings[name]
-        if isinstance(term, URIRef) and re.search(r'[\s<>"{}|\\^`]', str(term)):
-            raise InputError(f"invalid IRI for parameter {name}: {str(term)!r}")
-        if not isinstance(term, URIRef | RLiteral):
-            raise InputError(f"parameter {name} must be an IRI or a literal")
-        terms.append(term.n3())
-    head = " ".join(f"?{n}" for n in names)
-    return f"{sparql.rstrip()}\nVALUES ({head}) {{ ({' '.join(terms)}) }}"
 
 
 # --- term conversion between pyoxigraph and rdflib ------------------------------------------
