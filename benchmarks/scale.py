@@ -49,7 +49,7 @@ from rich.table import Table
 
 from cakg.graph.store.engines import OxigraphStore, RdflibStore, Store, with_values
 from cakg.queries import NamedQuery, list_queries, resolve_params
-from cakg.queries.params import inline_dates
+from cakg.queries.params import inline_params
 from cakg.queries.prefixes import predeclare
 from cakg.queries.run import run_query
 
@@ -289,7 +289,7 @@ def bench_queries_at(n: int, data: bytes, s: ScaleSettings) -> list[dict[str, An
         params = example_params(nq)
         # Bound as cakg binds them: a date a query compares with goes into its own VALUES
         # slot (a trailing VALUES clause would join after the filter and leave it unbound).
-        inlined, bindings = inline_dates(nq, resolve_params(cakg, nq, params))
+        inlined, bindings = inline_params(nq, resolve_params(cakg, nq, params))
         text = with_values(predeclare(inlined).text, bindings)
 
         def via_cakg(nq: NamedQuery = nq, params: dict[str, str] = params) -> int:

@@ -29,7 +29,7 @@ from cakg.queries.library import (
     load_query,
     query_from_text,
 )
-from cakg.queries.params import inline_dates, resolve_param, resolve_params
+from cakg.queries.params import inline_params, resolve_param, resolve_params
 from cakg.queries.prefixes import Predeclared, predeclare
 from cakg.queries.results import data_base
 
@@ -96,7 +96,7 @@ def run_query(store: Store, name: str | NamedQuery, **params: object) -> QueryRe
     """Run a named query with keyword parameters (labels, acronyms or IRIs); the well-known
     prefixes need no declaration (:mod:`cakg.queries.prefixes`)."""
     query = name if isinstance(name, NamedQuery) else load_query(name)
-    text, bindings = inline_dates(query, resolve_params(store, query, params))
+    text, bindings = inline_params(query, resolve_params(store, query, params))
     run = predeclare(text)
     try:
         return store.query(run.text, bindings)

@@ -31,7 +31,7 @@ from cakg.graph.store.push import push
 from cakg.graph.store.remote import RemoteStore, derive_endpoints
 from cakg.graph.store.sparql_json import canonical_literal
 from cakg.queries import NamedQuery, list_queries, resolve_params
-from cakg.queries.params import inline_dates
+from cakg.queries.params import inline_params
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample" / "export-sample.trig"
 SCRATCH = "https://cakg.example.org/test/"  # graphs of the push tests, apart from the parity data
@@ -318,8 +318,8 @@ def test_named_query_gives_the_same_rows_on_virtuoso(
 ) -> None:
     for params in _example_params(nq):
         # Bound as `cakg query` binds them (a date where the query compares it).
-        text, here_bound = inline_dates(nq, resolve_params(embedded, nq, params))
-        there_text, there_bound = inline_dates(nq, resolve_params(pushed, nq, params))
+        text, here_bound = inline_params(nq, resolve_params(embedded, nq, params))
+        there_text, there_bound = inline_params(nq, resolve_params(pushed, nq, params))
         here = embedded.query(text, here_bound)
         there = pushed.query(there_text, there_bound)
         assert there.kind == here.kind

@@ -16,7 +16,7 @@ from rdflib.term import Node
 from cakg.errors import InputError
 from cakg.graph.store.results import QueryKind
 
-__all__ = ["query_kind", "with_values"]
+__all__ = ["bound_term", "query_kind", "with_values"]
 
 
 _KIND_RE = re.compile(
@@ -54,16 +54,21 @@ def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     if not bindings:
         return sparql
     names = sorted(bindings)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise InputError(f"invalid parameter name: {name!r}")
-    terms = []
-    for name in names:
-        term = bindings[name]
-        if isinstance(term, URIRef) and re.search(r'[\s<>"{}|\\^`]', str(term)):
-            raise InputError(f"invalid IRI for parameter {name}: {str(term)!r}")
-        if not isinstance(term, URIRef | RLiteral):
-            raise InputError(f"parameter {name} must be an IRI or a literal")
-        terms.append(term.n3())
+    terms = [bound_term(name, bindings[name]) for name in names]
     head = " ".join(f"?{n}" for n in names)
     return f"{sparql.rstrip()}\nVALUES ({head}) {{ ({' '.join(terms)}) }}"
+
+
+def bound_term(name: str, term: Node) -> str:
+    """A parameter's term as SPARQL writes it, after the checks that keep it a term.
+
+    >>> print(bound_term("x", URIRef("urn:a")), bound_term("y", RLiteral("Astana")))
+    <urn:a> "Astana"
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise InputError(f"invalid parameter name: {name!r}")
+    if isinstance(term, URIRef) and re.search(r'[\s<>"{}|\\^`]', str(term)):
+        raise InputError(f"invalid IRI for parameter {name}: {str(term)!r}")
+    if not isinstance(term, URIRef | RLiteral):
+        raise InputError(f"parameter {name} must be an IRI or a literal")
+    return term.n3()

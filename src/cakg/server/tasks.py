@@ -336,11 +336,11 @@ def _named(
     offset: int | None = None,
 ) -> dict[str, Any]:
     from cakg.queries import load_query, paged, resolve_params
-    from cakg.queries.params import inline_dates
+    from cakg.queries.params import inline_params
 
     nq = load_query(name)
     bindings = resolve_params(store, nq, params)
-    text, rest = inline_dates(nq, bindings)
+    text, rest = inline_params(nq, bindings)
     result, truncated = store.query_capped(paged(text, limit, offset), max_rows, rest)
     return {"result": result, "truncated": truncated, "bindings": bindings}
 
