@@ -14,8 +14,8 @@ where the parser ends it, else at the end of the text).
 
 Reported: answer trend accuracy, macro-F1 over the trend labels that occur, per-class
 recall and the confusion matrix; for the labelled claims (``claims: [{text, type,
-certainty, topics}]`` under an answer, optional) claim type accuracy, certainty accuracy
-and topic precision/recall over all (claim, topic) pairs.
+certainty, topics}]`` under an answer, optional) claim type accuracy and its confusion
+matrix, certainty accuracy and topic precision/recall over all (claim, topic) pairs.
 
 ``--baseline REV`` also scores the design at git revision REV in the same run: that
 revision is installed into a temporary folder and this same script runs on it in a
@@ -268,6 +268,7 @@ def claim_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         for topic in set(g) | set(p):
             counts = per_topic.setdefault(topic, [0, 0, 0])  # true pos., false pos., false neg.
             counts[0 if topic in g and topic in p else 1 if topic in p else 2] += 1
+    types = Counter(r["type"] for r in rows if r["type"][0] is not None)
     tp = sum(len(set(g) & set(p)) for g, p in (r["topics"] for r in rows))
     predicted = sum(len(p) for _, p in (r["topics"] for r in rows))
     gold = sum(len(g) for g, _ in (r["topics"] for r in rows))
@@ -278,6 +279,7 @@ def claim_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "topic_precision": tp / predicted if predicted else None,
         "topic_recall": tp / gold if gold else None,
         "topic_pairs": (tp, predicted, gold),
+        "type_confusion": {f"{g} -> {p}": k for (g, p), k in sorted(types.items())},
         "per_topic": dict(sorted(per_topic.items())),
     }
 
@@ -370,6 +372,9 @@ def report(columns: Sequence[tuple[str, dict[str, Any]]], topics: bool = False) 
         lines.append(f"\nconfusion (gold -> predicted), {name}:")
         lines.extend(f"  {pair}: {k}" for pair, k in f["trend"]["confusion"].items())
         lines.extend(f"  answer not found: {m}" for m in f["missing"])
+        if f["claims"].get("type_confusion"):
+            lines.append(f"\nclaim type confusion (gold -> predicted), {name}:")
+            lines.extend(f"  {pair}: {k}" for pair, k in f["claims"]["type_confusion"].items())
         if topics:
             lines.extend(topic_report(f))
     return "\n".join(lines)

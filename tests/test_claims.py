@@ -664,3 +664,29 @@ def test_a_model_decision_names_words_of_the_answer(monkeypatch: pytest.MonkeyPa
     assert (cue.label, cue.rule, cue.text) == ("weakening", "trend-model", "villages")
     calm = classify_all("The two sides will keep talking.")
     assert answer_trend(calm, question) == rule_trend(calm, question)
+
+
+# --------------------------------------------------------------------------- the evaluation
+
+
+def test_the_evaluation_counts_claim_type_confusions() -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "claims_eval.py"
+    spec = importlib.util.spec_from_file_location("claims_eval", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = [
+        {"type": (gold, got), "certainty": (None, "high"), "topics": ([], [])}
+        for gold, got in [
+            ("observation", "assessment"),
+            ("observation", "assessment"),
+            ("prediction", "prediction"),
+            (None, "assessment"),  # a claim without a gold type is not counted
+        ]
+    ]
+    f = module.claim_figures(rows)
+    assert f["type_confusion"] == {"observation -> assessment": 2, "prediction -> prediction": 1}
+    columns = [("this design", {"trend": module.trend_figures([]), "claims": f, "missing": []})]
+    assert "  observation -> assessment: 2" in module.report(columns).splitlines()

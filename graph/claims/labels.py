@@ -157,7 +157,13 @@ class _Topic:
     weak: re.Pattern[str] | None  # two different ones of these name it
 
 
-def read_topics(text: str | None = None) -> tuple[_Topic, ...]:
+@dataclass(frozen=True)
+class _Topics:
+    topics: tuple[_Topic, ...]  # in the ontology's order of topics
+    in_passing: re.Pattern[str]  # a clause whose keywords name no topic of the claim
+
+
+def read_topics(text: str | None = None) -> _Topics:
     """The topics' keywords from ``topic.yaml`` (or `text`), in the ontology's order of topics."""
     lex = read_lexicon("topic.yaml", text)
     keywords = lex.section("keywords")
@@ -173,14 +179,24 @@ def read_topics(text: str | None = None) -> tuple[_Topic, ...]:
         _Topic(topic, pattern, weak.alternation(weak_keys[topic]) if topic in weak_keys else None)
         for topic, pattern in strong
     )
+    in_passing = lex.alternation("in-passing")
     for lexicon in (keywords, weak, lex):
         lexicon.close()
-    return found
+    return _Topics(found, in_passing)
 
 
 @cache
-def _topics() -> tuple[_Topic, ...]:
+def _topics() -> _Topics:
     return read_topics()
+
+
+def _main_clauses(low: str, in_passing: re.Pattern[str]) -> str:
+    """`low` with its clauses that name things in passing blanked out, offsets kept.
+
+    >>> _main_clauses("trade grows as prices fall, and so on", re.compile("as[^,]*"))
+    'trade grows               , and so on'
+    """
+    return in_passing.sub(lambda m: " " * len(m.group()), low)
 
 
 def _topic_match(topic: _Topic, low: str) -> tuple[re.Match[str], int] | None:
@@ -198,7 +214,8 @@ def _topic_match(topic: _Topic, low: str) -> tuple[re.Match[str], int] | None:
 def topics(sentence: str, low: str) -> tuple[Cue, ...]:
     """The topics a claim is on, each with its first keyword, in the order of the keywords.
 
-    The first topic the claim names is what it is on; a topic named later is often named in
+    The first topic the claim's main clauses name is what it is on (a keyword in a clause of
+    condition, concession, time or cause is left out); a topic named later is often named in
     passing ("..., and the security situation gives me no reason to think ...") and counts
     only with two different words of its lists.
 
@@ -209,9 +226,18 @@ def topics(sentence: str, low: str) -> tuple[Cue, ...]:
     >>> s = "Gas prices rose after the summit."
     >>> [c.label for c in topics(s, s.lower())]
     ['economy']
+
+    A keyword in a clause that sets the scene (a condition, a concession, a comparison)
+    names no topic of the claim:
+
+    >>> s = "I expect the border to become safer still as trade grows."
+    >>> [c.label for c in topics(s, s.lower())]
+    []
     """
+    lexicon = _topics()
+    low = _main_clauses(low, lexicon.in_passing)
     found: list[tuple[int, int, int, Cue]] = []
-    for topic in _topics():
+    for topic in lexicon.topics:
         hit = _topic_match(topic, low)
         if hit:
             m, words = hit
