@@ -21,10 +21,11 @@ from cakg.graph.text.reader import read_article
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 NEAR_MISS = LAYOUTS / "near-miss"
-# The layout fixtures, and the fresh blind set's roundups (every family, in text, Markdown
-# and HTML): their structure is held to its gold here; their claims are scored by
+# The layout fixtures, and the roundups of the two newest blind sets (every family, in text,
+# Markdown and HTML): their structure is held to its gold here; their claims are scored by
 # benchmarks/claims_eval.py, never tuned on.
 FRESH = LAYOUTS.parent / "blind" / "fresh-2026-12"
+ROUND3 = LAYOUTS.parent / "blind" / "round3-2026-12"
 
 
 def _with_gold(folder: Path) -> list[Path]:
@@ -33,7 +34,7 @@ def _with_gold(folder: Path) -> list[Path]:
     )
 
 
-ARTICLES = _with_gold(LAYOUTS) + _with_gold(FRESH)
+ARTICLES = _with_gold(LAYOUTS) + _with_gold(FRESH) + _with_gold(ROUND3)
 NEAR_MISSES = sorted(p for p in NEAR_MISS.iterdir() if p.is_file())
 
 
