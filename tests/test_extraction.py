@@ -125,16 +125,14 @@ def test_records_say_what_the_graph_says() -> None:
 def test_a_state_in_the_possessive_is_the_questions_subject(
     tmp_path: Path, question: str, subject: str
 ) -> None:
-    from cakg.graph.build import build_knowledge_graph
-    from cakg.graph.text.reader import read_article
+    from roundup import extract_text
 
-    path = tmp_path / "roundup.txt"
-    path.write_text(
+    ex = extract_text(
+        tmp_path,
+        "roundup.txt",
         "Power and Water in Central Asia\n\nOne expert answers.\n\n"
         "Jane Doe, senior fellow, Caspian Policy Institute (Kazakhstan):\n\n"
         f"{question}\n\nI expect little to change this year.\n",
-        encoding="utf-8",
     )
-    _, (ex,), _ = build_knowledge_graph([read_article(path)])
     (q,) = ex.records.questions
     assert str(q.subject).rsplit("/", 1)[-1] == subject

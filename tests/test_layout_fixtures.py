@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from roundup import extract_text
 
 from cakg.cli import cli
 from cakg.errors import InputError
@@ -106,14 +107,13 @@ def test_evaluate_needs_gold_or_a_folder() -> None:
 def test_a_city_tells_the_country_of_an_introduced_guest(
     tmp_path: Path, introduction: str, country: str
 ) -> None:
-    path = tmp_path / "interview.txt"
-    path.write_text(
+    ex = extract_text(
+        tmp_path,
+        "interview.txt",
         f"Trade Routes After the Summit\n\n{introduction}\n\n"
         "Q: Will the new corridor bring the neighbours closer?\n\n"
         "A: I expect cargo volumes to grow and the customs talks to speed up.\n",
-        encoding="utf-8",
     )
-    _, (ex,), _ = build_knowledge_graph([read_article(path)])
     (expert,) = ex.records.experts
     assert str(expert.nationality).rsplit("/", 1)[-1] == country.casefold()
 
@@ -130,17 +130,16 @@ def test_near_miss_exit_status(article: Path, tmp_path: Path) -> None:
 def test_a_guest_introduced_by_a_role_in_apposition(tmp_path: Path) -> None:
     """ "We began with Jane Doe, director of ..." introduces her as much as "Jane Doe, who
     directs ..." does; the closing editor's note in italics belongs to no answer."""
-    path = tmp_path / "interview.md"
-    path.write_text(
+    ex = extract_text(
+        tmp_path,
+        "interview.md",
         "# Borders and Water\n\n"
         "We began with Aida Sultanova, director of the water programme at a think tank in "
         "Dushanbe.\n\n"
         "**Will the new border treaty ease the water disputes?**\n\n"
         "Yes. I expect the commission to meet every month.\n\n"
         "*The next interview in this series looks at the Caspian ports.*\n",
-        encoding="utf-8",
     )
-    _, (ex,), _ = build_knowledge_graph([read_article(path)])
     (expert,) = ex.records.experts
     assert (expert.name, str(expert.nationality).rsplit("/", 1)[-1]) == (
         "Aida Sultanova",
