@@ -185,9 +185,11 @@ _COUNTRY_FIRST = re.compile(
 )
 # Where a header's name ends: a comma or a dash set off by spaces (an en or em dash may
 # stand unspaced; a hyphen never, it joins double surnames).
-_NAME_END = re.compile(r",|\s[–—-]\s|[–—]")
+_SPACED_DASH = r"\s[–—-]\s"
+_NAME_END_AT = rf",|{_SPACED_DASH}|[–—]"
+_NAME_END = re.compile(_NAME_END_AT)
 _SEPARATED = re.compile(
-    r"^(?P<name>[^():?!,\n–—]{2,80}?)\s*(?:,|\s[–—-]\s|[–—])\s*(?P<rest>[^()?!:\n]{2,240}?)"
+    rf"^(?P<name>[^():?!,\n–—]{{2,80}}?)\s*(?:{_NAME_END_AT})\s*(?P<rest>[^()?!:\n]{{2,240}}?)"
     r"\s*(?::\s*(?P<tail>.*))?$"
 )
 
@@ -269,7 +271,7 @@ def _standalone(text: str) -> bool:
 def _bare_country(rest: str, resolve_country: Resolver) -> tuple[str, str] | None:
     """The part of `rest` (between commas, middle dots, bars or spaced dashes) that is a
     state, and the rest."""
-    parts = [p.strip() for p in re.split(r"[,·|]|\s[–—-]\s", rest)]
+    parts = [p.strip() for p in re.split(rf"[,·|]|{_SPACED_DASH}", rest)]
     for i, part in enumerate(parts):
         if part and resolve_country(part):
             return part, ", ".join(p for j, p in enumerate(parts) if j != i and p)
@@ -297,7 +299,7 @@ def role_line(line: str, resolve_country: Resolver) -> tuple[str | None, str | N
     return None
 
 
-_LOOKS = re.compile(r"^(?P<name>(?:\S+\s+){1,4}?\S+?)\s*(?:,|\(|\s[–—-]\s|[–—])")
+_LOOKS = re.compile(rf"^(?P<name>(?:\S+\s+){{1,4}}?\S+?)\s*(?:\(|{_NAME_END_AT})")
 
 
 def names_a_body(name: str) -> bool:
