@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from claims_eval import _label, _topic_key, gold_files
+from claims_eval import claim_gold_labels, claim_labels, gold_files
 
 Labels = list[dict[str, Any]]
 
@@ -66,7 +66,7 @@ def writer_labels(folder: Path) -> tuple[list[str], Labels]:
             for claim in answer.get("claims") or []:
                 texts.append(str(claim["text"]))
                 labels.append(claim)
-    return texts, [_normal(c) for c in labels]
+    return texts, [claim_gold_labels(c) for c in labels]
 
 
 def annotator_labels(path: Path, n: int) -> Labels:
@@ -74,32 +74,7 @@ def annotator_labels(path: Path, n: int) -> Labels:
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(items, list) or [i.get("id") for i in items] != list(range(1, n + 1)):
         sys.exit(f"{path}: expected {n} entries with ids 1..{n} in order")
-    return [_normal(i) for i in items]
-
-
-def classifier_labels(texts: Sequence[str]) -> Labels:
-    """What the installed classifier says of each sentence."""
-    from cakg.graph import claims as claimlib
-
-    out: Labels = []
-    for text in texts:
-        c = claimlib.classify(text)
-        out.append(
-            {
-                "type": c.claim_type.label,
-                "certainty": c.certainty.label,
-                "topics": sorted({t.label for t in c.topics}),
-            }
-        )
-    return out
-
-
-def _normal(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": _label("type", item.get("type")),
-        "certainty": _label("certainty", item.get("certainty")),
-        "topics": sorted(_topic_key(t) for t in item.get("topics") or []),
-    }
+    return [claim_gold_labels(i) for i in items]
 
 
 def pair_figures(a: Labels, b: Labels) -> dict[str, float | None]:
@@ -123,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     readers: dict[str, Labels] = {"writer": writer}
     for path in args.annotators:
         readers[path.stem] = annotator_labels(path, len(texts))
-    readers["classifier"] = classifier_labels(texts)
+    readers["classifier"] = [claim_labels(t) for t in texts]
     print(f"{len(texts)} labelled sentences in {args.blind_set}")
     head = f"{'pair':34} {'type':>6} {'kappa':>6} {'cert.':>6} {'kappa':>6} {'topic F1':>9}"
     print(head)

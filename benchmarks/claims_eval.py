@@ -154,14 +154,15 @@ def check_frozen(folder: Path) -> str | None:
 # --- scoring --------------------------------------------------------------------------------
 
 
-def _topic_key(name: str) -> str:
+def topic_key(name: str) -> str:
+    """A gold topic as the classifier writes it (its concept's key)."""
     from cakg.graph.vocabulary import lookup
 
     concept = lookup("topic", str(name))
     return concept.key if concept is not None else str(name)
 
 
-def _label(kind: str, name: object) -> str | None:
+def gold_label(kind: str, name: object) -> str | None:
     """A gold label as the classifier writes it ("no-change" and "No change" → "no change")."""
     from cakg.graph.vocabulary import lookup
 
@@ -169,6 +170,27 @@ def _label(kind: str, name: object) -> str | None:
         return None
     concept = lookup(kind, str(name))
     return concept.label if concept is not None else str(name)
+
+
+def claim_gold_labels(claim: dict[str, Any]) -> dict[str, Any]:
+    """A labelled claim's type, certainty and topics as the classifier writes them."""
+    return {
+        "type": gold_label("type", claim.get("type")),
+        "certainty": gold_label("certainty", claim.get("certainty")),
+        "topics": sorted(topic_key(t) for t in claim.get("topics") or []),
+    }
+
+
+def claim_labels(sentence: str) -> dict[str, Any]:
+    """What the installed classifier says of a claim sentence: type, certainty, topics."""
+    from cakg.graph import claims as claimlib
+
+    c = claimlib.classify(sentence)
+    return {
+        "type": c.claim_type.label,
+        "certainty": c.certainty.label,
+        "topics": sorted({t.label for t in c.topics}),
+    }
 
 
 def _answer_trend(text: str, start: int, end: int, question: str) -> str:
@@ -184,7 +206,7 @@ def score_answers(path: Path) -> dict[str, Any]:
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     pairs = [
         (
-            _label("trend", i["trend"]) or "",
+            gold_label("trend", i["trend"]) or "",
             _answer_trend(str(i["answer"]), 0, len(str(i["answer"])), i["question"]),
         )
         for i in items
@@ -194,7 +216,6 @@ def score_answers(path: Path) -> dict[str, Any]:
 
 def score(folder: Path) -> dict[str, Any]:
     """Gold and predicted labels of every answer and labelled claim of a gold folder."""
-    from cakg.graph import claims as claimlib
 
     if folder.is_file():
         return score_answers(folder)
@@ -209,22 +230,10 @@ def score(folder: Path) -> dict[str, Any]:
                 missing.append(f"{path.name}: {answer['starts_with'][:40]!r}")
                 continue
             predicted = _answer_trend(text, start, end, str(answer["question"]))
-            trend_pairs.append((_label("trend", answer["trend"]) or "", predicted))
+            trend_pairs.append((gold_label("trend", answer["trend"]) or "", predicted))
             for claim in answer.get("claims") or []:
-                c = claimlib.classify(str(claim["text"]))
-                claim_rows.append(
-                    {
-                        "type": (_label("type", claim.get("type")), c.claim_type.label),
-                        "certainty": (
-                            _label("certainty", claim.get("certainty")),
-                            c.certainty.label,
-                        ),
-                        "topics": (
-                            sorted(_topic_key(t) for t in claim.get("topics") or []),
-                            sorted({t.label for t in c.topics}),
-                        ),
-                    }
-                )
+                g, p = claim_gold_labels(claim), claim_labels(str(claim["text"]))
+                claim_rows.append({key: (g[key], p[key]) for key in g})
     return {"trend": trend_pairs, "claims": claim_rows, "missing": missing}
 
 

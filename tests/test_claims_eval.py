@@ -121,6 +121,6 @@ def test_a_frozen_set_is_checked_against_its_hashes(tmp_path: Path) -> None:
 
 def test_gold_labels_are_read_by_key_or_label() -> None:
     ev = _module()
-    assert ev._label("trend", "no-change") == ev._label("trend", "No change") == "no change"
-    assert ev._label("certainty", None) is None
-    assert ev._topic_key("domestic politics") == "domestic-politics"
+    assert ev.gold_label("trend", "no-change") == ev.gold_label("trend", "No change") == "no change"
+    assert ev.gold_label("certainty", None) is None
+    assert ev.topic_key("domestic politics") == "domestic-politics"
